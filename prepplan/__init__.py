@@ -1,0 +1,51 @@
+"""prepplan: a family preparedness plan, in the family's language, with nothing kept on the server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from prepplan.config import load_config
+
+
+def create_app(
+    test_config: dict[str, Any] | None = None,
+    *,
+    serving: bool = True,
+    instance_path: str | None = None,
+) -> Flask:
+    """The application. ``serving=False`` (the command line) needs no secret key: it serves
+    no requests, so a throwaway one is used."""
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    environ = None
+    if test_config is not None:
+        test_config = dict(test_config)
+        environ = {"PREPPLAN_ENV": "testing", **test_config.pop("environ", {})}
+    app.config.from_mapping(load_config(Path(app.instance_path), environ, serving=serving))
+    if test_config:
+        app.config.update(test_config)
+
+    from prepplan import i18n, security
+
+    from prepplan.flow import state
+
+    security.init_app(app)
+    i18n.init_app(app)
+    state.init_app(app)
+
+    from prepplan import pages
+    from prepplan.documents import views as document_views
+    from prepplan.flow import views as flow_views
+    from prepplan.school import inbox
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(flow_views.bp)
+    app.register_blueprint(document_views.bp)
+    inbox.init_app(app)
+
+    from prepplan.cli import register_commands
+
+    register_commands(app)
+    return app

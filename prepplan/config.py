@@ -1,0 +1,80 @@
+"""Settings from the environment, with safe local defaults.
+
+Every setting is read from a ``PREPPLAN_*`` variable (``DATABASE_URL`` too, by convention).
+Outside development and testing the app refuses to start without a real secret key.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+ENVIRONMENTS = ("development", "testing", "production")
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    """A random key kept in the instance folder, so development survives a restart."""
+    path = instance_path / "dev-secret-key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(
+    instance_path: Path, environ: Mapping[str, str] | None = None, *, serving: bool = True
+) -> dict:
+    env = os.environ if environ is None else environ
+    environment = env.get("PREPPLAN_ENV", "production")
+    if environment not in ENVIRONMENTS:
+        raise ConfigError(f"PREPPLAN_ENV must be one of {', '.join(ENVIRONMENTS)}")
+
+    secret_key = env.get("PREPPLAN_SECRET_KEY", "")
+    if not secret_key and not serving:
+        secret_key = secrets.token_urlsafe(48)
+    if not secret_key:
+        if environment == "production":
+            raise ConfigError(
+                "PREPPLAN_SECRET_KEY is not set. Set it to a long random value "
+                "(python3 -c 'import secrets; print(secrets.token_urlsafe(48))'), "
+                "or set PREPPLAN_ENV=development on your own machine."
+            )
+        secret_key = _dev_secret_key(instance_path)
+    elif len(secret_key) < 32 and environment == "production":
+        raise ConfigError("PREPPLAN_SECRET_KEY is too short: use at least 32 random characters.")
+
+    return {
+        "PREPPLAN_ENV": environment,
+        "SECRET_KEY": secret_key,
+        # Plan files and PDFs a family uploads are small; a full family plan is ~100 kB.
+        "MAX_CONTENT_LENGTH": int(env.get("PREPPLAN_MAX_UPLOAD_BYTES", 2 * 1024 * 1024)),
+        "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
+        # Minutes without activity after which an unfinished plan is forgotten on this device.
+        "IDLE_MINUTES": int(env.get("PREPPLAN_IDLE_MINUTES", 30)),
+        "SESSION_COOKIE_NAME": "prepplan_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag(env.get("PREPPLAN_SECURE_COOKIES"), environment == "production"),
+        "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the browser session
+        "DATABASE_URL": env.get("DATABASE_URL")
+        or "sqlite:///" + str(instance_path / "prepplan.sqlite"),
+        # The school inbox is on only when a district file is configured.
+        "DISTRICT_FILE": env.get("PREPPLAN_DISTRICT_FILE", ""),
+        # Comma-separated keys for school records at rest; the first one encrypts.
+        "RECORD_KEYS": env.get("PREPPLAN_RECORD_KEYS", ""),
+        "RETENTION_DAYS": int(env.get("PREPPLAN_RETENTION_DAYS", 30)),
+        "RATELIMIT_STORAGE_URI": env.get("PREPPLAN_RATELIMIT_STORAGE_URI", "memory://"),
+    }

@@ -1,0 +1,1 @@
+"""Everything printed: the PDF helper (fetcher, fonts), the plan, wallet cards."""

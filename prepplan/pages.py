@@ -1,0 +1,85 @@
+"""Pages outside the plan's steps: choosing a language, the start page, privacy, deleting."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from prepplan.flow import state
+from prepplan.i18n import BY_SLUG, SITE_LANGUAGES, current_language, negotiated_language
+
+bp = Blueprint("pages", __name__)
+
+CLEARED_REASONS = {
+    "deleted": _l("Everything you typed has been deleted from this device."),
+    "finished": _l("Your plan is finished and has been cleared from this device. "
+                   "Keep your PDF and plan file somewhere safe."),
+    "idle": _l("Your answers were deleted because nobody used this screen for a while. "
+               "This protects your family on a shared device."),
+}
+
+
+def _swap_language(path: str, slug: str) -> str:
+    """The same page in another language; only our own paths are accepted."""
+    first, _, rest = path.lstrip("/").partition("/")
+    if first in BY_SLUG and not path.startswith("//"):
+        return "/" + slug + "/" + rest
+    return url_for("pages.start", lang=slug)
+
+
+@bp.route("/")
+def choose_first_language() -> str:
+    """The first screen: every language in its own name and script, the browser's first."""
+    suggested = negotiated_language()
+    ordered = [suggested] + [lang for lang in SITE_LANGUAGES if lang != suggested]
+    return render_template("pages/languages.html", choices=[
+        (lang, url_for("pages.start", lang=lang.slug)) for lang in ordered
+    ])
+
+
+@bp.route("/languages")
+def choose_language() -> str:
+    back = request.args.get("next", "")
+    current = current_language()
+    return render_template("pages/languages.html", current=current, choices=[
+        (lang, _swap_language(back, lang.slug)) for lang in SITE_LANGUAGES
+    ])
+
+
+@bp.route("/<lang:lang>/")
+def start() -> str:
+    return render_template("pages/start.html", has_plan=state.has_plan(),
+                           expired=state.plan_expired())
+
+
+@bp.route("/<lang:lang>/privacy")
+def privacy() -> str:
+    return render_template("pages/privacy.html")
+
+
+@bp.route("/<lang:lang>/delete", methods=["POST"])
+def delete_everything() -> Response:
+    return _clear("deleted")
+
+
+def _clear(reason: str) -> Response:
+    state.forget_plan()
+    response = redirect(url_for("pages.cleared", reason=reason))
+    # Ask the browser to drop everything of ours: cookies, storage, cached pages.
+    response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    return response
+
+
+@bp.route("/<lang:lang>/finish", methods=["POST"])
+def finish() -> Response:
+    return _clear("finished")
+
+
+@bp.route("/<lang:lang>/cleared")
+def cleared() -> str | Response:
+    reason = request.args.get("reason", "deleted")
+    if reason == "idle" and state.has_plan():
+        # A page that timed out on its own: forget the plan now, then say why.
+        return _clear("idle")
+    return render_template("pages/cleared.html", message=CLEARED_REASONS.get(
+        reason, CLEARED_REASONS["deleted"]))

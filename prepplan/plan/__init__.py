@@ -1,0 +1,5 @@
+"""The plan model and the plan file."""
+
+from prepplan.plan.model import Plan
+
+__all__ = ["Plan"]

@@ -1,0 +1,230 @@
+"""The family's plan: one model shared by the flow, the PDF, the plan file and the school update.
+
+Everything a family can type lives here, with its bounds. Fields marked ``private`` stay in the
+family's own plan and PDF; nothing that leaves for a school may read them (see
+``prepplan.school.record``, which copies allowed fields only).
+
+Nothing here asks for, or has room for, anyone's immigration status.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+# Bounds for what a family can type. The forms use the same numbers (flow/forms.py).
+SHORT_TEXT = 120
+MEDIUM_TEXT = 300
+LONG_TEXT = 1000
+
+MAX_GUARDIANS = 4
+MAX_CHILDREN = 10
+MAX_CONTACTS = 8
+MAX_PHONES = 3
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_TEXT)]
+MediumText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MEDIUM_TEXT)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=LONG_TEXT)]
+
+
+def private(default=None, **kwargs):
+    """A field that stays only in the family's own plan: never sent to a school or anywhere else."""
+    return Field(default, json_schema_extra={"private": True}, **kwargs)
+
+
+PhoneKind = Literal["mobile", "home", "work", "other"]
+
+# Languages a person may read or speak. Codes are BCP 47; names come from CLDR in the reader's
+# language (i18n.language_name). The eight site languages come first.
+PERSON_LANGUAGES = (
+    "en", "es", "pt", "ht", "vi", "zh", "ar", "kea",
+    "fr", "so", "sw", "am", "ti", "ne", "km", "ko", "ru", "uk", "fa", "ps", "hi", "tl", "qu", "other",
+)
+PersonLanguage = Literal[PERSON_LANGUAGES]  # type: ignore[valid-type]
+
+# How a contact is related to the children. Codes map to the school systems' own values in
+# prepplan.school.exports; labels are translated in flow/choices.py.
+RELATIONSHIPS = (
+    "mother", "father", "stepparent", "guardian", "grandparent", "aunt_uncle", "sibling",
+    "cousin", "other_relative", "godparent", "family_friend", "neighbor", "other",
+)
+Relationship = Literal[RELATIONSHIPS]  # type: ignore[valid-type]
+
+DOCUMENT_KINDS = (
+    "birth_certificates", "passports", "social_security_itin", "medical_records",
+    "school_records", "immigration_papers", "court_orders", "lease", "bank_information",
+)
+DocumentKind = Literal[DOCUMENT_KINDS]  # type: ignore[valid-type]
+
+
+class PlanPart(BaseModel):
+    # A plan file from elsewhere may not smuggle in fields we do not know.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Phone(PlanPart):
+    number: ShortText = Field(description="The number as the family typed it.")
+    e164: ShortText = Field("", description="The same number in E.164 form, when it could be read.")
+    kind: PhoneKind = "mobile"
+    can_text: bool = False
+
+
+class Person(PlanPart):
+    given_name: ShortText = ""
+    family_name: ShortText = ""
+    phones: list[Phone] = Field(default_factory=list, max_length=MAX_PHONES)
+    email: ShortText = ""
+    language: PersonLanguage = "en"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+
+class Guardian(Person):
+    """A parent or guardian making the plan."""
+
+    relationship: Relationship = "mother"
+    a_number: ShortText = private("", description="Kept only in the family's own plan.")
+
+
+class Address(PlanPart):
+    street: ShortText = ""
+    city: ShortText = ""
+    state: ShortText = ""
+    postal_code: ShortText = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.street, self.city, self.state, self.postal_code))
+
+
+class Child(PlanPart):
+    given_name: ShortText = ""
+    family_name: ShortText = ""
+    date_of_birth: date | None = None
+    school: ShortText = ""
+    grade: ShortText = ""
+    teacher: ShortText = ""
+    student_id: ShortText = ""
+    after_school: MediumText = ""
+    bus_route: ShortText = ""
+    bus_stop: ShortText = ""
+    allergies: LongText = ""
+    medications: LongText = Field("", description="Medicines and when they are taken.")
+    medical_conditions: LongText = ""
+    doctor_name: ShortText = ""
+    doctor_phone: Phone | None = None
+    dentist_name: ShortText = ""
+    dentist_phone: Phone | None = None
+    health_insurance: MediumText = ""
+    special_needs: LongText = Field("", description="Special needs, IEP or 504 plan.")
+    routines: LongText = Field("", description="Routines and comfort notes for a caregiver.")
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+
+def new_contact_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+class Contact(Person):
+    """An emergency contact. The list order is the order to call."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{1,32}$")] = Field(
+        default_factory=new_contact_id
+    )
+    relationship: Relationship = "family_friend"
+    interpreter_needed: bool = False
+    may_pick_up: bool = False
+    knows_about_plan: bool = False
+    lives_with_children: bool = False
+    is_legal_guardian: bool = False
+
+
+class OutOfAreaContact(Person):
+    relationship: Relationship = "other_relative"
+    where: ShortText = Field("", description="City and country where they live.")
+
+
+class CaregiverPlan(PlanPart):
+    primary_contact_id: str = ""
+    backup_contact_id: str = ""
+    where_children_stay: MediumText = ""
+    routines: LongText = ""
+    school_notes: LongText = ""
+    health_notes: LongText = ""
+    religion: LongText = ""
+    diet: LongText = ""
+    house_keys: MediumText = ""
+    pets: MediumText = ""
+    bills: LongText = Field("", description="How rent and bills get paid.")
+    money_access: MediumText = Field("", description="Who can reach money.")
+
+
+class DocumentLocation(PlanPart):
+    kind: DocumentKind
+    where: MediumText = ""
+    copies_with: ShortText = ""
+
+
+class HelpContact(PlanPart):
+    name: ShortText = private("")
+    phone: Phone | None = private(None)
+
+
+class Help(PlanPart):
+    """Whom to call. All private: never sent to a school."""
+
+    lawyer: HelpContact = Field(default_factory=HelpContact, json_schema_extra={"private": True})
+    consulate: HelpContact = Field(default_factory=HelpContact, json_schema_extra={"private": True})
+    community_org: HelpContact = Field(
+        default_factory=HelpContact, json_schema_extra={"private": True}
+    )
+
+
+class Plan(PlanPart):
+    language: str = Field("en", description="The language the family reads this plan in.")
+    made_on: date | None = None
+    guardians: list[Guardian] = Field(default_factory=list, max_length=MAX_GUARDIANS)
+    home_address: Address = Field(default_factory=Address)
+    children: list[Child] = Field(default_factory=list, max_length=MAX_CHILDREN)
+    contacts: list[Contact] = Field(default_factory=list, max_length=MAX_CONTACTS)
+    out_of_area_contact: OutOfAreaContact | None = None
+    caregiver: CaregiverPlan = Field(default_factory=CaregiverPlan)
+    documents: list[DocumentLocation] = Field(
+        default_factory=lambda: [DocumentLocation(kind=kind) for kind in DOCUMENT_KINDS]
+    )
+    copies_held_by: MediumText = ""
+    help: Help = Field(default_factory=Help)
+    family_code_word: ShortText = private("", description="For school pickup; kept only here.")
+
+    # Lookups the flow and the documents share.
+    def contact_by_id(self, contact_id: str) -> Contact | None:
+        return next((c for c in self.contacts if c.id == contact_id), None)
+
+    @property
+    def primary_caregiver(self) -> Contact | None:
+        return self.contact_by_id(self.caregiver.primary_contact_id)
+
+    @property
+    def backup_caregiver(self) -> Contact | None:
+        return self.contact_by_id(self.caregiver.backup_contact_id)
+
+    @property
+    def family_name(self) -> str:
+        """The name on the cover: the guardians' family names, without repeats."""
+        names: list[str] = []
+        for person in [*self.guardians, *self.children]:
+            if person.family_name and person.family_name not in names:
+                names.append(person.family_name)
+        return " / ".join(names)
+
+    def document(self, kind: str) -> DocumentLocation:
+        found = next((d for d in self.documents if d.kind == kind), None)
+        return found or DocumentLocation(kind=kind)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""The school contact update: the record, its exports and the school inbox."""
