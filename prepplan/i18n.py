@@ -180,7 +180,8 @@ def init_app(app: Flask) -> None:
 
     @app.url_defaults
     def _keep_language(endpoint: str, values: dict) -> None:
-        if "lang" in values or not app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        if "lang" in values or endpoint not in app.view_functions \
+                or not app.url_map.is_endpoint_expecting(endpoint, "lang"):
             return
         values["lang"] = current_language().slug
 

@@ -23,7 +23,7 @@ LONG_TEXT = 1000
 MAX_GUARDIANS = 4
 MAX_CHILDREN = 10
 MAX_CONTACTS = 8
-MAX_PHONES = 3
+MAX_PHONES = 2
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_TEXT)]
 MediumText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MEDIUM_TEXT)]
