@@ -101,11 +101,25 @@ def translations_for(code: str) -> Translations:
     return Translations.load(str(TRANSLATIONS_DIR), [code])
 
 
+@lru_cache(maxsize=32)
 def review_status(code: str) -> str:
-    """'reviewed' once a fluent speaker has signed off the catalog, else 'draft'."""
+    """'reviewed' once a fluent speaker has signed off the catalog, else 'draft'.
+
+    Each catalog records it in its header comment (``# Review-Status: draft``), which
+    ``pybabel update`` keeps; a reviewer changes it to ``reviewed`` when signing off."""
     if code == "en":
         return "reviewed"
-    return translations_for(code).info().get("x-review-status", "draft")
+    catalog = TRANSLATIONS_DIR / code / "LC_MESSAGES" / "messages.po"
+    try:
+        with catalog.open(encoding="utf-8") as lines:
+            for line in lines:
+                if not line.startswith("#"):
+                    break
+                if line.startswith("# Review-Status:"):
+                    return line.split(":", 1)[1].strip()
+    except FileNotFoundError:
+        pass
+    return "draft"
 
 
 @contextmanager
