@@ -1,0 +1,261 @@
+"""The family's plan as a printed document: the plan itself, its private page and wallet cards.
+
+The document's language is the caller's choice (the family's, or a liaison's), never the request's.
+The PDF carries the plan file as an attachment, so uploading the PDF next year restores the plan.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from typing import Literal
+
+from flask import current_app
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from prepplan.documents.pdf import render_pdf, static_url
+from prepplan.flow.choices import DOCUMENT_KIND_LABELS, PHONE_KIND_LABELS, RELATIONSHIP_LABELS
+from prepplan.i18n import SiteLanguage, document_language, format_date, format_phone
+from prepplan.plan.model import Contact, Person, Phone, Plan
+from prepplan.plan.planfile import ATTACHMENT_NAME, dump_plan
+
+Paper = Literal["letter", "a4"]
+PAPER_SIZES = {"letter": "letter", "a4": "A4"}
+
+# How many people fit on a wallet card (credit-card size) with their phone numbers.
+CARD_PARENTS = 2
+CARD_CONTACTS = 3
+
+
+# --- Text direction ---------------------------------------------------------------------------
+
+def text_direction(text: str, default: str = "ltr") -> str:
+    """The direction of a piece of text by its first strong character (like ``dir="auto"``,
+    which WeasyPrint does not support)."""
+    for character in text:
+        kind = unicodedata.bidirectional(character)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return default
+
+
+def isolated(value: object) -> Markup:
+    """Something a family typed, kept in its own direction inside the document's text: a Latin
+    name in an Arabic plan, an Arabic name in a Spanish one."""
+    text = "" if value is None else str(value)
+    if not text:
+        return Markup("")
+    return Markup('<span dir="{}">{}</span>').format(text_direction(text), text)
+
+
+# --- Labels -----------------------------------------------------------------------------------
+
+# The same shape as i18n.both(), so the stylesheet treats both alike.
+_PAIRED = Markup('<span class="tr">{}</span> <span class="en" lang="en" dir="ltr">{}</span>')
+
+
+def _paired(translated: str, english: str) -> Markup:
+    return _PAIRED.format(translated, english)
+
+
+def choice_label(labels: dict, code: str, english: bool = False) -> Markup:
+    """A coded choice (relationship, phone kind, document kind) in the reader's language, with
+    the English beneath when asked for."""
+    label = labels.get(code)
+    if label is None:
+        return escape(code)
+    translated = str(label)
+    if not english or str(get_locale()) == "en":
+        return escape(translated)
+    with force_locale("en"):
+        source = str(label)
+    return escape(translated) if source == translated else _paired(translated, source)
+
+
+# --- Values -----------------------------------------------------------------------------------
+
+def phone_number(phone: Phone | None) -> Markup:
+    """A phone number formatted for the reader, always left to right."""
+    if phone is None or not (phone.e164 or phone.number):
+        return Markup("")
+    formatted = format_phone(phone.e164 or phone.number, str(get_locale()))
+    return Markup('<span dir="ltr" class="ltr phone-number">{}</span>').format(formatted)
+
+
+def phone_kind(phone: Phone, english: bool = False) -> Markup:
+    kind = choice_label(PHONE_KIND_LABELS, phone.kind, english=False)
+    if phone.can_text:
+        # Translators: a phone's kind, then that it can receive text messages.
+        text = _("%(kind)s, can text", kind=kind)
+        if english and str(get_locale()) != "en":
+            with force_locale("en"):
+                return _paired(text, _("%(kind)s, can text",
+                                       kind=str(PHONE_KIND_LABELS[phone.kind])))
+        return escape(text)
+    return choice_label(PHONE_KIND_LABELS, phone.kind, english=english)
+
+
+def first_phone(person: Person) -> Phone | None:
+    """The number to put on a wallet card: a mobile if there is one."""
+    mobiles = [phone for phone in person.phones if phone.kind == "mobile"]
+    return (mobiles or person.phones or [None])[0]
+
+
+def review_date(made_on: date) -> date:
+    """Plans are reviewed once a year."""
+    try:
+        return made_on.replace(year=made_on.year + 1)
+    except ValueError:  # 29 February
+        return made_on.replace(year=made_on.year + 1, day=28)
+
+
+# --- The page frame ---------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal that no translation can break out of: every character that is not
+    a letter, digit or space is written as a CSS escape (so no quote, backslash, ``<`` or ``}``
+    ever appears as itself)."""
+    escaped = "".join(
+        character if character.isalnum() or character == " " else f"\\{ord(character):x} "
+        for character in text
+    )
+    return f'"{escaped}"'
+
+
+def page_counter_content(message: str) -> str:
+    """``Page %(page)s of %(pages)s`` (translated) as CSS ``content``: the placeholders become
+    page counters, everything else stays text."""
+    parts = []
+    for index, piece in enumerate(_PLACEHOLDER.split(message)):
+        if index % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(css_string(piece))
+    return " ".join(parts) or '""'
+
+
+def page_css(language: SiteLanguage, bilingual: bool, paper: Paper) -> Markup:
+    """The per-document page rules: paper size, running header and the page footer."""
+    page_of = _("Page %(page)s of %(pages)s")
+    title = _("Family preparedness plan")
+    footer = page_counter_content(page_of)
+    if bilingual and language.code != "en":
+        with force_locale("en"):
+            page_of_en = _("Page %(page)s of %(pages)s")
+            title_en = _("Family preparedness plan")
+        # Until a catalog exists the two are the same: say it once.
+        if page_of_en != page_of:
+            footer = f'{footer} "  \\b7   " {page_counter_content(page_of_en)}'
+        if title_en != title:
+            title = f"{title} \u00b7 {title_en}"
+    # Family name at the start side of the header, the document's name at the end side.
+    start, end = ("right", "left") if language.direction == "rtl" else ("left", "right")
+    rules = f"""
+@page {{ size: {PAPER_SIZES[paper]}; }}
+@page {{
+  @top-{start} {{ content: string(family-name); }}
+  @top-{end} {{ content: {css_string(title)}; }}
+  @bottom-center {{ content: {footer}; }}
+}}
+@page :first {{
+  @top-{start} {{ content: none; }}
+  @top-{end} {{ content: none; }}
+}}
+"""
+    # Safe: every translated piece went through css_string(), which escapes all punctuation.
+    return Markup(rules)  # noqa: S704
+
+
+# --- Wallet cards -----------------------------------------------------------------------------
+
+def _card_contacts(plan: Plan) -> list[Contact]:
+    """Whom a wallet card says to call: the caregivers first, then the others in calling order."""
+    ordered: list[Contact] = []
+    for contact in (plan.primary_caregiver, plan.backup_caregiver, *plan.contacts):
+        if contact is not None and contact not in ordered:
+            ordered.append(contact)
+    return ordered[:CARD_CONTACTS]
+
+
+def _card_role(plan: Plan, contact: Contact) -> str:
+    if contact is plan.primary_caregiver:
+        return "primary"
+    if contact is plan.backup_caregiver:
+        return "backup"
+    return ""
+
+
+# --- Rendering --------------------------------------------------------------------------------
+
+def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) -> dict:
+    made_on = plan.made_on or date.today()
+    help_contacts = [
+        (key, contact)
+        for key, contact in (
+            ("lawyer", plan.help.lawyer),
+            ("consulate", plan.help.consulate),
+            ("community_org", plan.help.community_org),
+        )
+        if contact.name or contact.phone
+    ]
+    guardians_with_a_number = [g for g in plan.guardians if g.a_number]
+    return {
+        "plan": plan,
+        "language": language,
+        "bilingual": bilingual and language.code != "en",
+        "paper": paper,
+        "page_css": page_css(language, bilingual, paper),
+        "made_on": made_on,
+        "review_by": review_date(made_on),
+        "primary": plan.primary_caregiver,
+        "backup": plan.backup_caregiver,
+        "documents": [d for d in plan.documents if d.where or d.copies_with],
+        "help_contacts": help_contacts,
+        "guardians_with_a_number": guardians_with_a_number,
+        "has_private": bool(guardians_with_a_number or plan.family_code_word),
+        "card_parents": [g for g in plan.guardians if g.phones][:CARD_PARENTS],
+        "card_contacts": _card_contacts(plan),
+        "card_role": lambda contact: _card_role(plan, contact),
+        "scissors": static_url("print/scissors.svg"),
+        # Helpers: the template gets plain data and these pure functions, nothing else.
+        "isolated": isolated,
+        "text_direction": text_direction,
+        "date": lambda value: format_date(value, "long", language.code),
+        "phone_number": phone_number,
+        "phone_kind": phone_kind,
+        "first_phone": first_phone,
+        "relationship": lambda code, english=False: choice_label(
+            RELATIONSHIP_LABELS, code, english),
+        "document_kind": lambda code, english=False: choice_label(
+            DOCUMENT_KIND_LABELS, code, english),
+    }
+
+
+def render_plan_html(
+    plan: Plan, *, language: str, bilingual: bool = False, paper: Paper = "letter"
+) -> str:
+    """The plan as HTML for the PDF, in ``language`` (a site language code or slug)."""
+    if paper not in PAPER_SIZES:
+        raise ValueError("paper must be 'letter' or 'a4'")
+    with document_language(language) as site_language:
+        template = current_app.jinja_env.get_template("documents/plan.html")
+        return template.render(_context(plan, site_language, bilingual, paper))
+
+
+def render_plan_pdf(
+    plan: Plan, *, language: str, bilingual: bool = False, paper: Paper = "letter"
+) -> bytes:
+    """The plan PDF, carrying the plan file so that uploading the PDF restores the plan."""
+    html = render_plan_html(plan, language=language, bilingual=bilingual, paper=paper)
+    with document_language(language):
+        description = _("Your plan file. Upload this PDF or this file to change your plan later.")
+    return render_pdf(html, attachments=[(dump_plan(plan), ATTACHMENT_NAME, description)])
+
