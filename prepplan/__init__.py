@@ -27,13 +27,14 @@ def create_app(
     if test_config:
         app.config.update(test_config)
 
-    from prepplan import i18n, security
+    from prepplan import i18n, security, templating
 
     from prepplan.flow import state
 
     security.init_app(app)
     i18n.init_app(app)
     state.init_app(app)
+    templating.init_app(app)
 
     from prepplan import pages
     from prepplan.documents import views as document_views
@@ -41,6 +42,7 @@ def create_app(
     from prepplan.school import inbox
 
     app.register_blueprint(pages.bp)
+    pages.init_error_pages(app)
     app.register_blueprint(flow_views.bp)
     app.register_blueprint(document_views.bp)
     inbox.init_app(app)

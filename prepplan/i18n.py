@@ -87,7 +87,10 @@ def negotiated_language() -> SiteLanguage:
 
 
 def current_language() -> SiteLanguage:
+    """The page's language: from the URL, also on pages no route matched (404s)."""
     language = getattr(g, "language", None)
+    if language is None:
+        language = BY_SLUG.get(request.path.lstrip("/").split("/", 1)[0])
     return language or negotiated_language()
 
 

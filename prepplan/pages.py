@@ -83,3 +83,26 @@ def cleared() -> str | Response:
         return _clear("idle")
     return render_template("pages/cleared.html", message=CLEARED_REASONS.get(
         reason, CLEARED_REASONS["deleted"]))
+
+
+ERROR_MESSAGES = {
+    400: _l("Something in that request was not right. Go back and try again."),
+    404: _l("We cannot find that page. Check the address, or start from the first page."),
+    405: _l("We cannot find that page. Check the address, or start from the first page."),
+    413: _l("That file is too large. A plan file or plan PDF from this site is much smaller: "
+            "choose that file."),
+    500: _l("Something went wrong on our side. Your answers are still on this device: go back "
+            "and try again."),
+}
+
+
+def render_error(error) -> tuple[str, int]:
+    """Error pages in the family's language, naming nothing they typed."""
+    code = getattr(error, "code", 500) or 500
+    message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
+    return render_template("pages/error.html", message=message, code=code), code
+
+
+def init_error_pages(app) -> None:
+    for code in ERROR_MESSAGES:
+        app.register_error_handler(code, render_error)

@@ -18,6 +18,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
+    SelectChoice,
     Field,
     FieldList,
     Form,
@@ -46,6 +47,11 @@ from prepplan.plan.model import (
 )
 
 TOO_LONG = _l("Use %(max)d characters or fewer.")
+
+
+def options(labels) -> list[SelectChoice]:
+    """WTForms choices from {code: translated label}."""
+    return [SelectChoice(code, label) for code, label in dict(labels).items()]
 
 
 def short(label, description=None, required_message=None, **kwargs) -> StringField:
@@ -124,7 +130,7 @@ def valid_phone(form, field) -> None:
 class PhoneForm(Form):
     number = StringField(_l("Phone number"), [Optional(), Length(max=SHORT_TEXT, message=TOO_LONG),
                                               valid_phone])
-    kind = SelectField(_l("Type of phone"), choices=list(PHONE_KIND_LABELS.items()),
+    kind = SelectField(_l("Type of phone"), choices=options(PHONE_KIND_LABELS),
                        default="mobile")
     can_text = BooleanField(_l("Can receive text messages"))
 
@@ -191,8 +197,8 @@ class LocaleDateField(Field):
 
 # --- choices --------------------------------------------------------------------------------
 
-def person_language_choices() -> list[tuple[str, str]]:
-    return [(code, language_name(code)) for code in PERSON_LANGUAGES]
+def person_language_choices() -> list[SelectChoice]:
+    return options((code, language_name(code)) for code in PERSON_LANGUAGES)
 
 
 class LanguageSelectField(SelectField):
@@ -210,7 +216,7 @@ class GuardianForm(StepForm):
     family_name = short(_l("Family name or names"))
     relationship = RadioField(
         _l("This person is the children's"),
-        choices=[(code, RELATIONSHIP_LABELS[code]) for code in GUARDIAN_RELATIONSHIPS],
+        choices=options((code, RELATIONSHIP_LABELS[code]) for code in GUARDIAN_RELATIONSHIPS),
         default="mother",
     )
     phones = phone_list()
@@ -261,7 +267,7 @@ class ContactForm(StepForm):
                        required_message=_l("Enter the given name of this contact."))
     family_name = short(_l("Family name or names"))
     relationship = SelectField(_l("Relationship to the children"),
-                               choices=list(RELATIONSHIP_LABELS.items()), default="family_friend")
+                               choices=options(RELATIONSHIP_LABELS), default="family_friend")
     phones = phone_list()
     email = StringField(_l("E-mail address"), [
         Optional(), Length(max=SHORT_TEXT, message=TOO_LONG),
@@ -288,7 +294,7 @@ class OutOfAreaForm(StepForm):
     given_name = short(_l("Given name or names"))
     family_name = short(_l("Family name or names"))
     relationship = SelectField(_l("Relationship to the children"),
-                               choices=list(RELATIONSHIP_LABELS.items()), default="other_relative")
+                               choices=options(RELATIONSHIP_LABELS), default="other_relative")
     phones = phone_list()
     email = StringField(_l("E-mail address"), [
         Optional(), Length(max=SHORT_TEXT, message=TOO_LONG),
@@ -308,7 +314,7 @@ class CaregiverForm(StepForm):
 
     def __init__(self, *args, contacts=(), **kwargs):
         super().__init__(*args, **kwargs)
-        people = [(c.id, c.full_name or c.given_name) for c in contacts]
+        people = options((c.id, c.full_name or c.given_name) for c in contacts)
         self.primary_contact_id.choices = people
         self.backup_contact_id.choices = people
         self.primary_contact_id.validators = [
@@ -380,7 +386,7 @@ class DocumentOptionsForm(FlaskForm):
 
     language = SelectField(_l("Language of the PDF"))
     bilingual = BooleanField(_l("Add English under each heading"))
-    paper = RadioField(_l("Paper size"), choices=[("letter", _l("US Letter")), ("a4", _l("A4"))],
+    paper = RadioField(_l("Paper size"), choices=options({"letter": _l("US Letter"), "a4": _l("A4")}),
                        default="letter")
 
 

@@ -379,7 +379,8 @@ def results() -> Any:
         return redirect(url_for("pages.start"))
     options = forms.DocumentOptionsForm(
         formdata=None, data={"language": current_language().code, "paper": "letter"})
-    options.language.choices = [(lang.code, lang.native_name) for lang in SITE_LANGUAGES]
+    options.language.choices = forms.options((lang.code, lang.native_name)
+                                             for lang in SITE_LANGUAGES)
     return render_template("flow/results.html", plan=plan, options=options,
                            finish_form=forms.RemoveForm())
 

@@ -1,0 +1,218 @@
+"""The family's steps through the real forms: saving, errors, bounds, moving around."""
+
+import re
+
+import pytest
+
+from prepplan.plan.model import MAX_CHILDREN, MAX_CONTACTS, Plan
+from tests.walk import FlowWalker
+
+
+def test_walking_the_whole_flow_keeps_every_answer(client, example_plan):
+    walker = FlowWalker(client, "es")
+    walker.walk(example_plan)
+
+    kept = walker.plan()
+    assert kept.language == "es"
+    assert [g.full_name for g in kept.guardians] == [g.full_name for g in example_plan.guardians]
+    assert kept.guardians[0].a_number == "A123-456-789"
+    assert kept.children[0].date_of_birth == example_plan.children[0].date_of_birth
+    assert kept.children[0].doctor_phone.e164 == "+15085550190"
+    assert kept.children[1].special_needs == example_plan.children[1].special_needs
+    assert [c.full_name for c in kept.contacts] == [c.full_name for c in example_plan.contacts]
+    assert kept.contacts[0].may_pick_up and kept.contacts[0].interpreter_needed
+    assert kept.primary_caregiver.full_name == "Carmen Ortega"
+    assert kept.backup_caregiver.full_name == "Thu Trần"
+    assert kept.out_of_area_contact.phones[0].e164 == "+525512345678"
+    assert kept.document("immigration_papers").where == "Locked box under the bed"
+    assert kept.help.consulate.name == example_plan.help.consulate.name
+    assert kept.family_code_word == "girasol"
+
+    results = client.get("/es/plan/done")
+    assert results.status_code == 200
+
+
+def test_phone_numbers_are_read_as_people_type_them(client):
+    walker = FlowWalker(client, "en")
+    for i, typed in enumerate(["(508) 555-0142", "508.555.0177", "011 52 55 1234 5678"]):
+        walker.post(f"contacts/{i}", {"given_name": f"P{i}", "relationship": "neighbor",
+                                      "language": "en", "phones-0-number": typed})
+    e164 = [c.phones[0].e164 for c in walker.plan().contacts]
+    assert e164 == ["+15085550142", "+15085550177", "+525512345678"]
+    # what the family typed is kept too
+    assert walker.plan().contacts[0].phones[0].number == "(508) 555-0142"
+
+
+def test_errors_are_summarised_linked_and_nothing_typed_is_lost(client):
+    response = client.post("/es/plan/contacts/0", data={
+        "given_name": "", "family_name": "Ortega Ñúñez", "phones-0-number": "12345",
+        "email": "not-an-email", "relationship": "aunt_uncle", "language": "es",
+    })
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<title>Error:" in page or re.search(r"<title>[^<]*:", page)
+    summary = page[page.index('class="error-summary"'):page.index("</ul>")]
+    for field_id in ("given_name", "phones-0-number", "email"):
+        assert f'href="#{field_id}"' in summary
+        assert f'id="{field_id}"' in page
+        assert f'aria-describedby="{field_id}-error"' in page or f'{field_id}-error' in page
+    # the values the family typed come back in the boxes
+    assert 'value="Ortega Ñúñez"' in page
+    assert 'value="12345"' in page
+    assert 'value="not-an-email"' in page
+    # and nothing was saved
+    assert FlowWalker(client).plan().contacts == []
+
+
+def test_dates_follow_the_order_of_the_familys_language(client):
+    FlowWalker(client, "es").post("children/0", {"given_name": "A", "date_of_birth": "3/4/2015"})
+    FlowWalker(client, "en").post("children/1", {"given_name": "B", "date_of_birth": "3/4/2015"})
+    FlowWalker(client, "zh-Hans").post("children/2", {"given_name": "C",
+                                                      "date_of_birth": "2015/4/3"})
+    births = [c.date_of_birth.isoformat() for c in FlowWalker(client).plan().children]
+    assert births == ["2015-04-03", "2015-03-04", "2015-04-03"]
+
+
+@pytest.mark.parametrize("typed", ["31/31/2015", "yesterday", "1/1/1850"])
+def test_an_impossible_date_says_how_to_write_it(client, typed):
+    response = client.post("/es/plan/children/0", data={"given_name": "A",
+                                                        "date_of_birth": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'href="#date_of_birth"' in page
+    assert "21/10/2019" in page  # the example is in the Spanish day/month/year order
+    assert f'value="{typed}"' in page
+
+
+def test_children_are_bounded_and_the_bound_is_said_not_silent(client):
+    walker = FlowWalker(client, "en")
+    for i in range(MAX_CHILDREN):
+        walker.post(f"children/{i}", {"given_name": f"Child {i}"})
+    assert len(walker.plan().children) == MAX_CHILDREN
+
+    listing = client.get("/en/plan/children").get_data(as_text=True)
+    assert "Add a child" not in listing
+    assert f"up to {MAX_CHILDREN} children" in listing
+
+    # Past the bound: the form is refused with a message, and nothing already there is lost.
+    response = client.post(f"/en/plan/children/{MAX_CHILDREN}", data={"given_name": "Eleven"})
+    assert response.status_code == 302
+    follow = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"up to {MAX_CHILDREN} children" in follow
+    kept = walker.plan().children
+    assert len(kept) == MAX_CHILDREN and "Eleven" not in [c.given_name for c in kept]
+
+
+def test_contacts_are_bounded_reordered_and_removed(client):
+    walker = FlowWalker(client, "en")
+    for i in range(MAX_CONTACTS):
+        walker.post(f"contacts/{i}", {"given_name": f"C{i}", "relationship": "neighbor",
+                                      "language": "en", "phones-0-number": f"508555010{i}"})
+    assert client.get(f"/en/plan/contacts/{MAX_CONTACTS}").status_code == 302
+
+    client.post("/en/plan/contacts/3/move", data={"direction": "up"})
+    assert [c.given_name for c in walker.plan().contacts][:4] == ["C0", "C1", "C3", "C2"]
+
+    confirm = client.get("/en/plan/contacts/0/remove")
+    assert "C0" in confirm.get_data(as_text=True)
+    client.post("/en/plan/contacts/0/remove")
+    assert [c.given_name for c in walker.plan().contacts][:2] == ["C1", "C3"]
+
+
+def test_removing_a_caregiver_contact_asks_to_choose_again(client, example_plan):
+    FlowWalker(client, "en").walk(example_plan)
+    client.post("/en/plan/contacts/0/remove")
+    plan = FlowWalker(client).plan()
+    assert plan.caregiver.primary_contact_id == ""
+    check = client.get("/en/plan/check").get_data(as_text=True)
+    assert "Choose who will care for the children first." in check
+
+
+def test_continuing_needs_at_least_one_entry(client):
+    response = client.post("/en/plan/children", data={})
+    assert response.status_code == 200
+    assert 'href="#add-item"' in response.get_data(as_text=True)
+
+
+def test_check_page_links_back_to_each_answer_and_returns_there(client, example_plan):
+    FlowWalker(client, "en").walk(example_plan)
+    page = client.get("/en/plan/check").get_data(as_text=True)
+    assert page.count(">Change<") >= 10
+    assert "/en/plan/children/1?from=check" in page
+    response = client.post("/en/plan/address?from=check", data={"street": "1 New St"})
+    assert response.headers["Location"].endswith("/en/plan/check")
+
+
+def test_switching_language_keeps_every_answer(client, example_plan):
+    FlowWalker(client, "es").walk(example_plan)
+    vietnamese = client.get("/vi/plan/check")
+    assert vietnamese.status_code == 200
+    page = vietnamese.get_data(as_text=True)
+    assert '<html lang="vi"' in page
+    for child in example_plan.children:
+        assert child.full_name in page
+    arabic = client.get("/ar/plan/contacts/1").get_data(as_text=True)
+    assert 'dir="rtl"' in arabic and 'value="Thu"' in arabic
+
+
+def test_the_plan_survives_a_server_restart(make_app, example_plan):
+    first = make_app(environ={"PREPPLAN_SECRET_KEY": "k" * 40})
+    client = first.test_client()
+    FlowWalker(client, "es").walk(example_plan)
+    restarted = make_app(environ={"PREPPLAN_SECRET_KEY": "k" * 40})
+    with restarted.test_client() as again:
+        for cookie in client._cookies.values():
+            again.set_cookie(cookie.key, cookie.value, domain=cookie.domain)
+        assert FlowWalker(again).plan().children[0].given_name == "Sofía"
+
+
+def test_plan_file_uploads_back_into_the_flow(client, example_plan):
+    from prepplan.plan.planfile import dump_plan
+
+    response = client.post("/en/plan/upload", data={
+        "plan_file": (__import__("io").BytesIO(dump_plan(example_plan)), "family-plan.json"),
+    }, content_type="multipart/form-data")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/check")
+    assert FlowWalker(client).plan().children == example_plan.children
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"\x00\x01garbage", "This file is not a plan file"),
+    (b'{"format": "something-else"}', "not a plan file from this site"),
+    (b'{"format": "prepplan-plan", "version": 99, "plan": {}}', "newer version"),
+    (b'{"format": "prepplan-plan", "version": 2, "plan": {"children": "x"}}', "changed or damaged"),
+    (b"%PDF-1.7 not really", "does not contain a plan"),
+])
+def test_bad_plan_files_get_a_clear_error(client, content, expected):
+    response = client.post("/en/plan/upload", data={
+        "plan_file": (__import__("io").BytesIO(content), "plan.json"),
+    }, content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert expected in response.get_data(as_text=True)
+
+
+def test_an_empty_plan_has_no_results_page(client):
+    assert client.get("/en/plan/done").status_code == 302
+
+
+def test_unknown_language_or_step_is_not_found(client):
+    assert client.get("/xx/plan/parents").status_code == 404
+    assert client.get("/en/plan/nothing-here").status_code == 404
+
+
+def test_a_large_family_fits(client):
+    """10 children and 8 contacts with every note full, in a four-byte script."""
+    walker = FlowWalker(client, "zh-Hans")
+    note = ("孩子睡前要听故事，晚上九点睡觉。对花生过敏。" * 60)[:1000]
+    for i in range(MAX_CHILDREN):
+        walker.post(f"children/{i}", {
+            "given_name": f"孩子{i}", "family_name": "王", "allergies": note, "medications": note,
+            "medical_conditions": note, "special_needs": note, "routines": note,
+            "after_school": note[:300], "health_insurance": note[:300],
+        })
+    for i in range(MAX_CONTACTS):
+        walker.post(f"contacts/{i}", {"given_name": f"联系人{i}", "relationship": "neighbor",
+                                      "language": "zh", "phones-0-number": f"508555010{i}"})
+    plan: Plan = walker.plan()
+    assert len(plan.children) == MAX_CHILDREN and len(plan.contacts) == MAX_CONTACTS
+    assert plan.children[9].routines == note
