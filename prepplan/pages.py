@@ -106,3 +106,13 @@ def render_error(error) -> tuple[str, int]:
 def init_error_pages(app) -> None:
     for code in ERROR_MESSAGES:
         app.register_error_handler(code, render_error)
+
+
+@bp.route("/plan-file.schema.json")
+def plan_file_schema() -> Response:
+    """The published JSON Schema of the plan file (also ``prepplan schema``)."""
+    from flask import jsonify
+
+    from prepplan.plan.planfile import plan_json_schema
+
+    return jsonify(plan_json_schema())
