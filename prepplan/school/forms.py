@@ -1,0 +1,152 @@
+"""Forms for the school update (the family's choices) and for school staff (login, actions).
+
+What the family chooses here (names to remove, a note, who submits, the agreement) is not part
+of their plan and is never kept on the server: it travels in the page itself, as fields of these
+forms, until the family downloads a file or sends the update.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    Field,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from prepplan.plan.model import MAX_CHILDREN, SHORT_TEXT
+from prepplan.school.record import MAX_NOTE_CHARS, MAX_REMOVALS, normalise_note
+
+TOO_LONG = _l("Use %(max)d characters or fewer.")
+SUBMISSION_ID = re.compile(r"^[0-9a-f]{32}$")
+DIGEST = re.compile(r"^[0-9a-f]{64}$")
+
+
+class SchoolForm(FlaskForm):
+    """A failed CSRF check reads as a translated, actionable message; errors list in order."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.meta.csrf and self.csrf_token.errors:
+            self.csrf_token.errors = [
+                _l("This page was open for too long. Nothing was lost: press the button again.")
+            ]
+        return valid
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id, message) for the error summary, in the order fields appear."""
+        found: list[tuple[str, str]] = []
+
+        def walk(field: Field) -> None:
+            if isinstance(field, FormField):
+                for sub in field:
+                    walk(sub)
+            elif isinstance(field, FieldList):
+                for entry in field:
+                    walk(entry)
+            else:
+                found.extend((field.id, str(message)) for message in field.errors)
+
+        for field in self:
+            walk(field)
+        return found
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class ChildChoicesForm(Form):
+    """One child's part of the update: names to take off the school's list, and a note."""
+
+    removals = FieldList(
+        StringField(_l("Name"), [Optional(), Length(max=SHORT_TEXT, message=TOO_LONG)],
+                    filters=[_strip]),
+        min_entries=MAX_REMOVALS, max_entries=MAX_REMOVALS,
+    )
+    note = TextAreaField(
+        _l("A short note to the school office"),
+        [Optional(), Length(max=MAX_NOTE_CHARS, message=TOO_LONG)],
+        filters=[normalise_note],
+        description=_l("At most %(count)d characters. Do not write anything about immigration.",
+                       count=MAX_NOTE_CHARS),
+        render_kw={"maxlength": MAX_NOTE_CHARS},
+    )
+
+
+class SchoolUpdateForm(SchoolForm):
+    children = FieldList(FormField(ChildChoicesForm), max_entries=MAX_CHILDREN)
+    submitted_by = StringField(
+        _l("Your name, as the person sending this update"),
+        [InputRequired(_l("Enter your name.")), Length(max=SHORT_TEXT, message=TOO_LONG)],
+        filters=[_strip],
+    )
+    # Set when the family is shown the preview: a fresh random id (a double click or a retry
+    # sends it again, and the inbox keeps one record) and a fingerprint of what they saw.
+    submission_id = HiddenField()
+    shown_digest = HiddenField()
+    agree = BooleanField(_l("I have checked what will be shared above, and I agree to give it "
+                            "to my children's school."))
+    schools = FieldList(SelectField(_l("School"), choices=[], validate_choice=False),
+                        max_entries=MAX_CHILDREN)
+
+    def fit_to(self, child_count: int) -> None:
+        """One entry per child: no more (a tampered form), no fewer (an old page)."""
+        for field_list in (self.children, self.schools):
+            while len(field_list.entries) > child_count:
+                field_list.pop_entry()
+            while len(field_list.entries) < child_count:
+                field_list.append_entry()
+
+    def removals(self) -> list[list[str]]:
+        return [[name for name in child.form.removals.data if name]
+                for child in self.children]
+
+    def notes(self) -> list[str]:
+        return [child.form.note.data or "" for child in self.children]
+
+    def check_agreement(self) -> bool:
+        if not self.agree.data:
+            self.agree.errors = [_l("Tick the box to agree before anything leaves this page.")]
+            return False
+        return True
+
+    def has_preview_ids(self) -> bool:
+        return bool(SUBMISSION_ID.match(self.submission_id.data or "")
+                    and DIGEST.match(self.shown_digest.data or ""))
+
+
+class LoginForm(SchoolForm):
+    email = StringField(_l("E-mail address"), [
+        InputRequired(_l("Enter your e-mail address.")),
+        Length(max=254, message=TOO_LONG),
+    ], filters=[_strip])
+    password = PasswordField(_l("Password"), [InputRequired(_l("Enter your password.")),
+                                              Length(max=1024, message=TOO_LONG)])
+
+
+class ActionForm(SchoolForm):
+    """A staff button that changes something (mark entered, log out): CSRF only."""
+
+
+EXPORT_FORMATS = ("edfi", "powerschool")
+
+
+def _known_format(form, field) -> None:
+    if field.data not in EXPORT_FORMATS:
+        raise ValidationError(_l("Choose a file format."))
+
+
+class ExportForm(SchoolForm):
+    format = HiddenField(validators=[_known_format])

@@ -1,0 +1,186 @@
+"""The school office's side of the inbox (blueprint ``staff``): log in, list, open, mark as
+entered, export selected updates as CSV, print one as the paper form.
+
+A staff member sees only the updates of their own schools; any other reference is "not found".
+Every view, export and change is written to the audit trail (who, what, which reference, when),
+never with the update's contents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from prepplan.school import accounts, exports, labels, store
+from prepplan.school.encryption import RecordUnreadable
+from prepplan.school.forms import ActionForm, ExportForm, LoginForm
+
+bp = Blueprint("staff", __name__, url_prefix="/<lang:lang>/staff")
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return {"labels": labels, "district": current_app.extensions["prepplan_district"]}
+
+
+def staff_required(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        with store.session() as db:
+            staff = accounts.signed_in_staff(db)
+        if staff is None:
+            return redirect(url_for("staff.login"))
+        g.staff = staff
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> Any:
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            with store.session() as db:
+                account = accounts.check_login(db, form.email.data, form.password.data)
+                if account is not None:
+                    store.audit(db, account.email, "login")
+                    accounts.start_session(account)
+        except accounts.LoginLimited:
+            form.email.errors = [_("Too many attempts. Wait 15 minutes, then try again.")]
+            status = 429
+        else:
+            if account is not None:
+                return redirect(url_for("staff.updates"))
+            form.email.errors = [_("The e-mail address or password is not right.")]
+            status = 401
+    errors = form.error_list()
+    return render_template("school/staff/login.html", form=form, errors=errors,
+                           form_errors=bool(errors)), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Response:
+    if ActionForm().validate_on_submit():
+        accounts.end_session()
+    return redirect(url_for("staff.login"))
+
+
+def _show(value: str | None) -> str:
+    return value if value in ("new", "entered", "all") else "new"
+
+
+@bp.route("/")
+@staff_required
+def updates() -> Any:
+    # Retention runs here too, not only from cron: a small district may never set up `purge`.
+    store.purge_entered(current_app.config["RETENTION_DAYS"])
+    show = _show(request.args.get("show"))
+    rows = []
+    with store.session() as db:
+        stored = store.updates_for_schools(db, list(g.staff.school_ids),
+                                           None if show == "all" else show)
+        for row in stored:
+            try:
+                rows.append((row, store.open_update(row)))
+            except RecordUnreadable:
+                rows.append((row, None))
+        store.audit(db, g.staff.email, "list")
+    return render_template("school/staff/list.html", rows=rows, show=show,
+                           export_form=ExportForm(), action_form=ActionForm())
+
+
+def _own_update(db, reference: str) -> store.StoredUpdate:
+    row = store.update_for_schools(db, reference, list(g.staff.school_ids))
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.route("/updates/<reference>")
+@staff_required
+def update(reference: str) -> Any:
+    with store.session() as db:
+        row = _own_update(db, reference)
+        try:
+            record = store.open_update(row)
+        except RecordUnreadable:
+            record = None
+        store.audit(db, g.staff.email, "view", row.reference, row.school_id)
+    return render_template("school/staff/update.html", row=row, record=record,
+                           action_form=ActionForm())
+
+
+@bp.route("/updates/<reference>/entered", methods=["POST"])
+@staff_required
+def mark_entered(reference: str) -> Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    with store.session() as db:
+        row = _own_update(db, reference)
+        store.mark_entered(row, g.staff.id)
+        store.audit(db, g.staff.email, "entered", row.reference, row.school_id)
+    return redirect(url_for("staff.update", reference=reference))
+
+
+@bp.route("/updates/<reference>/form.pdf")
+@staff_required
+def form_pdf(reference: str) -> Response:
+    from prepplan.school.printable import render_school_form
+
+    with store.session() as db:
+        row = _own_update(db, reference)
+        try:
+            record = store.open_update(row)
+        except RecordUnreadable:
+            abort(410)
+        store.audit(db, g.staff.email, "export-form", row.reference, row.school_id)
+    return _attachment(render_school_form([record]), "application/pdf",
+                       f"school-contact-update-{row.reference}.pdf")
+
+
+@bp.route("/export", methods=["POST"])
+@staff_required
+def export() -> Any:
+    form = ExportForm()
+    references = request.form.getlist("reference")[:500]
+    if not form.validate_on_submit() or not references:
+        return redirect(url_for("staff.updates", show=_show(request.args.get("show")),
+                                nothing_selected=1))
+    make_csv, filename = exports.CSV_EXPORTS[form.format.data]
+    records = []
+    with store.session() as db:
+        for reference in references:
+            row = store.update_for_schools(db, reference, list(g.staff.school_ids))
+            if row is None:
+                continue
+            try:
+                records.append(store.open_update(row))
+            except RecordUnreadable:
+                continue
+            store.audit(db, g.staff.email, f"export-{form.format.data}", row.reference,
+                        row.school_id)
+    if not records:
+        abort(404)
+    return _attachment(make_csv(records), "text/csv; charset=utf-8", filename)
+
+
+def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
