@@ -93,6 +93,10 @@ class StepForm(FlaskForm):
             elif isinstance(field, FieldList):
                 for entry in field:
                     walk(entry)
+                # The list's own errors ("at least one phone") point at its first box.
+                first = field.entries[0] if field.entries else field
+                target = next(iter(first), first) if isinstance(first, FormField) else first
+                found.extend((target.id, str(m)) for m in field.errors if isinstance(m, str))
             else:
                 found.extend((field.id, str(message)) for message in field.errors)
 
@@ -384,7 +388,8 @@ class DocumentOptionsForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form: it only chooses how the PDF looks
 
-    language = SelectField(_l("Language of the PDF"))
+    language = SelectField(_l("Language of the PDF"),
+                           description=_l("A caregiver can have a copy in their own language."))
     bilingual = BooleanField(_l("Add English under each heading"))
     paper = RadioField(_l("Paper size"), choices=options({"letter": _l("US Letter"), "a4": _l("A4")}),
                        default="letter")

@@ -305,7 +305,9 @@ def group_item(group_name: str, index: int) -> Any:
                      group.step):
                 return redirect(url_for("flow.step", name=group.step, **_keep_from()))
     else:
-        form = form_class(data=_form_data(existing) if existing else None)
+        # A new person reads the family's language unless the family says otherwise.
+        default = {"language": current_language().code.split("_")[0]}
+        form = form_class(data=_form_data(existing) if existing else default)
     return _render_step(group.step, f"flow/{group_name}_item.html", form, plan=plan,
                         group=group, index=index, is_new=existing is None)
 
@@ -362,14 +364,16 @@ def check() -> Any:
                if not getattr(plan, g.attribute)]
     if not plan.caregiver.primary_contact_id or plan.primary_caregiver is None:
         missing.append(("missing-caregiver", _("Choose who will care for the children first.")))
+    errors: list[tuple[str, str]] = []
     if request.method == "POST":
         form = forms.RemoveForm()
         if form.validate() and not missing:
             state.save_plan(plan, completed_step="check")
             return redirect(url_for("flow.results"))
-        missing = form.error_list() + missing
-    return _render_step("check", "flow/check.html", forms.RemoveForm(), errors=missing,
-                        plan=plan, document_labels=DOCUMENT_KIND_LABELS)
+        errors = form.error_list() + missing
+    # Before the family presses the button, what is missing is a to-do list, not an error.
+    return _render_step("check", "flow/check.html", forms.RemoveForm(), errors=errors,
+                        plan=plan, missing=missing, document_labels=DOCUMENT_KIND_LABELS)
 
 
 @bp.route("/done")

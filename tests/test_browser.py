@@ -1,0 +1,141 @@
+"""The whole flow in a real headless Chromium, served by gunicorn as in production."""
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    port = free_port()
+    env = {**os.environ, "PREPPLAN_ENV": "production", "PREPPLAN_SECRET_KEY": "b" * 48,
+           "PREPPLAN_SECURE_COOKIES": "0", "PREPPLAN_WORKERS": "2",
+           "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db')}/prepplan.sqlite"}
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    process = subprocess.Popen(
+        [str(gunicorn), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("gunicorn did not start: " + process.stdout.read().decode())
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    output = process.communicate(timeout=10)[0].decode()
+    # nothing the family typed reaches the server's log
+    for typed in ("Rosalba", "Quispe", "Dulce", "Tomasa", "5550142"):
+        assert typed not in output
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def submit(page):
+    page.click("#step-form button[type=submit]")
+
+
+def walk_to_pdf(page, base: str, lang: str) -> bytes:
+    page.goto(f"{base}/")
+    page.click(f'a[href="/{lang}/"]')
+    page.click(f'a[href="/{lang}/plan/parents"]')
+    page.click("#add-item")
+    page.fill("#given_name", "Rosalba")
+    page.fill("#family_name", "Quispe")
+    page.fill("#phones-0-number", "508 555 0142")
+    submit(page)
+    submit(page)  # parents done
+    submit(page)  # no address
+    page.click("#add-item")
+    page.fill("#given_name", "Dulce")
+    page.fill("#date_of_birth", "21/10/2015" if lang != "en" else "10/21/2015")
+    submit(page)
+    submit(page)
+    page.click("#add-item")
+    page.fill("#given_name", "Tomasa")
+    page.fill("#phones-0-number", "(508) 555-0123")
+    page.check("#may_pick_up")
+    submit(page)
+    submit(page)  # contacts done
+    submit(page)  # no out-of-area contact
+    page.check("#primary_contact_id-0")
+    submit(page)
+    for _ in range(5):  # caregiver notes, documents, help, private, check
+        submit(page)
+    assert page.url.endswith(f"/{lang}/plan/done")
+    with page.expect_download() as download:
+        page.click(".options-form button[type=submit]")
+    return Path(download.value.path()).read_bytes()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_a_family_walks_the_flow_to_the_pdf(server, browser, javascript):
+    context = browser.new_context(java_script_enabled=javascript, accept_downloads=True,
+                                  viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    pdf = walk_to_pdf(page, server, "es")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Dulce" in text and "Tomasa" in text and "Rosalba" in text
+    # Finish clears the device
+    page.click("form[action$='/finish'] button")
+    assert not [c for c in context.cookies() if c["name"].startswith("pp")]
+    context.close()
+
+
+def test_an_error_is_announced_and_focus_moves_to_the_summary(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{server}/ar/plan/contacts/0")
+    page.fill("#phones-0-number", "12")
+    submit(page)
+    assert page.title().startswith(("Error", "خطأ"))
+    focused = page.evaluate("document.activeElement.className")
+    assert "error-summary" in focused
+    page.click('.error-summary a[href="#given_name"]')
+    assert page.evaluate("location.hash") == "#given_name"
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    context.close()
+
+
+def test_pages_fit_a_320_pixel_screen(server, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    for lang in ("vi", "ar", "zh-Hans", "ht"):
+        for path in ("/", "plan/contacts/0", "plan/children/0"):
+            page.goto(f"{server}/{lang}/{path}" if path != "/" else f"{server}/{lang}/")
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, (lang, path, overflow)
+    context.close()
