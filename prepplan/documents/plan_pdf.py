@@ -16,7 +16,7 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from prepplan.documents.pdf import render_pdf, static_url
+from prepplan.documents.pdf import render_pdf
 from prepplan.flow.choices import DOCUMENT_KIND_LABELS, PHONE_KIND_LABELS, RELATIONSHIP_LABELS
 from prepplan.i18n import SiteLanguage, document_language, format_date, format_phone
 from prepplan.plan.model import Contact, Person, Phone, Plan
@@ -224,7 +224,6 @@ def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) 
         "card_parents": [g for g in plan.guardians if g.phones][:CARD_PARENTS],
         "card_contacts": _card_contacts(plan),
         "card_role": lambda contact: _card_role(plan, contact),
-        "scissors": static_url("print/scissors.svg"),
         # Helpers: the template gets plain data and these pure functions, nothing else.
         "isolated": isolated,
         "text_direction": text_direction,

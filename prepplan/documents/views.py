@@ -1,3 +1,41 @@
-from flask import Blueprint
+"""Downloading the plan PDF. Made on request from the plan held in the family's browser; the
+server keeps neither the plan nor the PDF."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, redirect, request, url_for
+
+from prepplan.documents.plan_pdf import render_plan_pdf
+from prepplan.flow.state import current_plan
+from prepplan.i18n import BY_CODE, BY_SLUG, current_language
 
 bp = Blueprint("documents", __name__)
+
+
+def _document_language_code() -> str:
+    """The PDF's language: the ``language`` argument (code or slug), else the page's."""
+    asked = request.args.get("language", "")
+    language = BY_CODE.get(asked) or BY_SLUG.get(asked) or current_language()
+    return language.code
+
+
+@bp.route("/<lang:lang>/plan/plan.pdf")
+def plan_pdf() -> Response:
+    plan = current_plan()
+    if not plan.children and not plan.contacts:
+        return redirect(url_for("pages.start"))
+    paper = "a4" if request.args.get("paper") == "a4" else "letter"
+    # "1" from a link, "y" from the results page's checkbox.
+    bilingual = request.args.get("bilingual", "").lower() in ("1", "y", "yes", "on", "true")
+    pdf = render_plan_pdf(plan, language=_document_language_code(), bilingual=bilingual,
+                          paper=paper)
+    # An ASCII name with only a date in it: nothing personal in a download list.
+    filename = f"family-plan-{(plan.made_on or date.today()).isoformat()}.pdf"
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # security.py marks every non-static response no-store; said again here because this one
+    # is the whole plan.
+    response.headers["Cache-Control"] = "no-store"
+    return response
