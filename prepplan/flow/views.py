@@ -372,8 +372,13 @@ def check() -> Any:
             return redirect(url_for("flow.results"))
         errors = form.error_list() + missing
     # Before the family presses the button, what is missing is a to-do list, not an error.
+    # The caregiver's notes are long: the check page names the topics that are filled in.
+    notes_form = forms.CaregiverNotesForm(formdata=None, data=plan.caregiver.model_dump())
+    caregiver_topics = [field.label.text for field in notes_form
+                        if field.name != "csrf_token" and field.data]
     return _render_step("check", "flow/check.html", forms.RemoveForm(), errors=errors,
-                        plan=plan, missing=missing, document_labels=DOCUMENT_KIND_LABELS)
+                        plan=plan, missing=missing, caregiver_topics=caregiver_topics,
+                        document_labels=DOCUMENT_KIND_LABELS)
 
 
 @bp.route("/done")
