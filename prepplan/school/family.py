@@ -25,7 +25,7 @@ from prepplan.i18n import current_language
 from prepplan.plan.model import Plan
 from prepplan.school import exports, labels
 from prepplan.school.district import District
-from prepplan.school.forms import SchoolUpdateForm
+from prepplan.school.forms import SchoolUpdateForm, clean_formdata
 from prepplan.school.labels import contact_note_for_phone
 from prepplan.school.record import SchoolUpdate, school_contacts, school_updates_from_plan
 
@@ -47,7 +47,10 @@ def _default_submitter(plan: Plan) -> str:
 
 
 def _form(plan: Plan, formdata: Any = None) -> SchoolUpdateForm:
-    form = SchoolUpdateForm(formdata=formdata) if formdata is not None else SchoolUpdateForm()
+    if formdata is not None:
+        form = SchoolUpdateForm(formdata=clean_formdata(formdata, len(plan.children)))
+    else:
+        form = SchoolUpdateForm()
     form.fit_to(len(plan.children))
     if formdata is None:
         form.submitted_by.data = _default_submitter(plan)

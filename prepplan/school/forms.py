@@ -11,6 +11,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     Field,
@@ -63,6 +64,21 @@ class SchoolForm(FlaskForm):
         return found
 
 
+def _fit(field_list: FieldList, count: int) -> None:
+    """Entries exactly at indices 0..count-1 (a page made before a child was added has too
+    few; nothing else may have more)."""
+    by_name = {entry.name: entry for entry in field_list.entries}
+    field_list.entries = []
+    field_list.last_index = -1
+    for index in range(count):
+        entry = by_name.get(f"{field_list.name}-{index}")
+        if entry is None:
+            field_list.append_entry()
+        else:
+            field_list.entries.append(entry)
+            field_list.last_index = index
+
+
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
@@ -85,6 +101,34 @@ class ChildChoicesForm(Form):
     )
 
 
+_INDEXED = re.compile(r"^(children|schools)-(\d+)(?:-(removals)-(\d+)|-(note))?$")
+
+
+def clean_formdata(formdata: MultiDict, child_count: int) -> MultiDict:
+    """The posted choices with every child's index present and no other.
+
+    WTForms renumbers a list from whatever indices a post names (``children-5-note`` alone
+    becomes entry 0), so a missing or stray index could move one child's words onto another's.
+    """
+    cleaned = MultiDict()
+    for key, value in formdata.items(multi=True):
+        match = _INDEXED.match(key)
+        if match is None:
+            cleaned.add(key, value)
+            continue
+        index = int(match.group(2))
+        removal = match.group(4)
+        if index < child_count and (removal is None or int(removal) < MAX_REMOVALS):
+            cleaned.add(key, value)
+    for index in range(child_count):
+        cleaned.setdefault(f"children-{index}-note", "")
+        for removal in range(MAX_REMOVALS):
+            cleaned.setdefault(f"children-{index}-removals-{removal}", "")
+        if any(key.startswith("schools-") for key in cleaned):
+            cleaned.setdefault(f"schools-{index}", "")
+    return cleaned
+
+
 class SchoolUpdateForm(SchoolForm):
     children = FieldList(FormField(ChildChoicesForm), max_entries=MAX_CHILDREN)
     submitted_by = StringField(
@@ -103,11 +147,10 @@ class SchoolUpdateForm(SchoolForm):
 
     def fit_to(self, child_count: int) -> None:
         """One entry per child: no more (a tampered form), no fewer (an old page)."""
-        for field_list in (self.children, self.schools):
-            while len(field_list.entries) > child_count:
-                field_list.pop_entry()
-            while len(field_list.entries) < child_count:
-                field_list.append_entry()
+        _fit(self.children, child_count)
+        _fit(self.schools, child_count)
+        for child in self.children:
+            _fit(child.form.removals, MAX_REMOVALS)
 
     def removals(self) -> list[list[str]]:
         return [[name for name in child.form.removals.data if name]
