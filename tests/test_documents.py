@@ -22,6 +22,7 @@ from prepplan.documents.plan_pdf import (
     render_plan_html,
     render_plan_pdf,
     review_date,
+    shorten,
     text_direction,
 )
 from prepplan.flow import state
@@ -149,6 +150,22 @@ def test_private_items_appear_only_on_the_private_page(app, example_plan):
         pages = pages_text(render_plan_pdf(example_plan, language="es"))
     assert sum("A123-456-789" in text for text in pages) == 1
     assert sum("girasol" in text for text in pages) == 1
+
+
+@pytest.mark.parametrize("language", ["es", "ar"])
+def test_wallet_cards_keep_every_number_when_names_are_long(app, example_plan, language):
+    long_name = "Maximiliana Alejandra de la Santísima Trinidad Fernández-Villaverde"
+    plan = example_plan.model_copy(deep=True)
+    for person in [*plan.guardians, *plan.contacts, *plan.children]:
+        person.given_name, person.family_name = long_name, long_name
+    with app.app_context():
+        cards = page_with(pages_text(render_plan_pdf(plan, language=language, bilingual=True)),
+                          "Cut along the dashed lines.")
+    assert "…" in cards  # names shortened, visibly
+    phone = "(508) 555-0123" if language == "es" else "+1 508-555-0123"
+    assert cards.count(phone) == 4  # Carmen: on both children's and both parents' cards
+    for other in ("555-0142", "555-0177", "555-0168", "555-0111", "555-0300"):
+        assert other in cards
 
 
 def test_empty_optional_fields_are_left_out(app):
@@ -300,6 +317,9 @@ def test_css_helpers():
     assert text_direction("(508) Carmen") == "ltr"
     assert text_direction("508", default="rtl") == "rtl"
     assert review_date(date(2028, 2, 29)) == date(2029, 2, 28)
+    assert shorten("Ana Lima", 30) == "Ana Lima"
+    assert shorten("Maximiliana Alejandra", 10) == "Maximilia…"
+    assert shorten("王小明王小明王小明", 8) == "王小明…"
 
 
 # --- the command line -------------------------------------------------------------------------

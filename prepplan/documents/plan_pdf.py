@@ -11,6 +11,7 @@ import unicodedata
 from datetime import date
 from typing import Literal
 
+from babel.lists import format_list
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
@@ -25,9 +26,12 @@ from prepplan.plan.planfile import ATTACHMENT_NAME, dump_plan
 Paper = Literal["letter", "a4"]
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
 
-# How many people fit on a wallet card (credit-card size) with their phone numbers.
+# How many people fit on a wallet card (credit-card size) with their phone numbers, and how
+# long a name may be there (in Latin letters; a Chinese character counts as two).
 CARD_PARENTS = 2
 CARD_CONTACTS = 3
+CARD_HOLDER_WIDTH = 34
+CARD_NAME_WIDTH = 30
 
 
 # --- Text direction ---------------------------------------------------------------------------
@@ -106,6 +110,17 @@ def first_phone(person: Person) -> Phone | None:
     return (mobiles or person.phones or [None])[0]
 
 
+def shorten(text: str, width: int) -> str:
+    """At most ``width`` columns (wide characters count two), ending in "…" when cut. Cards have
+    no room for a long name, and WeasyPrint's CSS ellipsis misplaces right-to-left text."""
+    used = 0
+    for index, character in enumerate(text):
+        used += 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
+        if used > width - 1 and index < len(text) - 1:
+            return text[:index].rstrip() + "…"
+    return text
+
+
 def review_date(made_on: date) -> date:
     """Plans are reviewed once a year."""
     try:
@@ -161,8 +176,8 @@ def page_css(language: SiteLanguage, bilingual: bool, paper: Paper) -> Markup:
     rules = f"""
 @page {{ size: {PAPER_SIZES[paper]}; }}
 @page {{
-  @top-{start} {{ content: string(family-name); }}
-  @top-{end} {{ content: {css_string(title)}; }}
+  @top-{start} {{ content: string(family-name); width: 58%; }}
+  @top-{end} {{ content: {css_string(title)}; width: 40%; }}
   @bottom-center {{ content: {footer}; }}
 }}
 @page :first {{
@@ -183,14 +198,6 @@ def _card_contacts(plan: Plan) -> list[Contact]:
         if contact is not None and contact not in ordered:
             ordered.append(contact)
     return ordered[:CARD_CONTACTS]
-
-
-def _card_role(plan: Plan, contact: Contact) -> str:
-    if contact is plan.primary_caregiver:
-        return "primary"
-    if contact is plan.backup_caregiver:
-        return "backup"
-    return ""
 
 
 # --- Rendering --------------------------------------------------------------------------------
@@ -222,8 +229,10 @@ def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) 
         "guardians_with_a_number": guardians_with_a_number,
         "has_private": bool(guardians_with_a_number or plan.family_code_word),
         "card_parents": [g for g in plan.guardians if g.phones][:CARD_PARENTS],
+        "children_names": format_list(
+            [child.given_name or child.full_name for child in plan.children
+             if child.given_name or child.full_name], locale=language.code),
         "card_contacts": _card_contacts(plan),
-        "card_role": lambda contact: _card_role(plan, contact),
         # Helpers: the template gets plain data and these pure functions, nothing else.
         "isolated": isolated,
         "text_direction": text_direction,
@@ -231,6 +240,8 @@ def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) 
         "phone_number": phone_number,
         "phone_kind": phone_kind,
         "first_phone": first_phone,
+        "card_holder": lambda name: shorten(name, CARD_HOLDER_WIDTH),
+        "card_name": lambda name: shorten(name, CARD_NAME_WIDTH),
         "relationship": lambda code, english=False: choice_label(
             RELATIONSHIP_LABELS, code, english),
         "document_kind": lambda code, english=False: choice_label(
