@@ -644,6 +644,19 @@ def test_key_rotation(make_app, inbox_settings, example_plan):
     old_only.extensions["prepplan_inbox"].engine.dispose()
 
 
+def test_rotation_changes_nothing_when_a_record_cannot_be_opened(make_app, inbox_settings,
+                                                                example_plan):
+    app = make_app(**inbox_settings)
+    sent_updates(app, example_plan)
+    before = sorted(bytes(r["record"]) for r in rows(app, "school_updates"))
+    app.extensions["prepplan_inbox"].engine.dispose()
+    stranger = make_app(**dict(inbox_settings, RECORD_KEYS=new_record_key()))
+    result = run_cli(stranger, "rotate-keys")
+    assert result.exit_code != 0 and "nothing was changed" in result.output
+    assert sorted(bytes(r["record"]) for r in rows(stranger, "school_updates")) == before
+    stranger.extensions["prepplan_inbox"].engine.dispose()
+
+
 def test_a_record_moved_to_another_schools_row_is_refused(inbox_app, example_plan):
     refs = sent_updates(inbox_app, example_plan, schools=("chandler-elementary", "north-high"))
     engine = inbox_app.extensions["prepplan_inbox"].engine

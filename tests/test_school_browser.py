@@ -1,0 +1,147 @@
+"""The school update and the school inbox in a real headless Chromium, without JavaScript,
+served by gunicorn with production settings."""
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from prepplan.school.encryption import new_record_key
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+SECRET = "s" * 48
+PASSWORD = "correct horse battery staple"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    port = free_port()
+    env = {**os.environ, "PREPPLAN_ENV": "production", "PREPPLAN_SECRET_KEY": SECRET,
+           "PREPPLAN_SECURE_COOKIES": "0", "PREPPLAN_WORKERS": "2",
+           "PREPPLAN_DISTRICT_FILE": str(ROOT / "examples" / "district.toml"),
+           "PREPPLAN_RECORD_KEYS": new_record_key(),
+           "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db')}/inbox.sqlite"}
+    bin_dir = Path(sys.executable).parent
+    created = subprocess.run(
+        [str(bin_dir / "prepplan"), "staff", "create", "--email", "office@chandler.example",
+         "--school", "chandler-elementary", "--password-stdin"],
+        input=PASSWORD + "\n", text=True, capture_output=True, cwd=ROOT, env=env, check=False)
+    assert created.returncode == 0, created.stdout + created.stderr
+    process = subprocess.Popen(
+        [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+         "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("gunicorn did not start: " + process.stdout.read().decode())
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    log = process.communicate(timeout=10)[0].decode()
+    for typed in ("Ramírez", "Carmen", "Pedro", "5550142", "555-0142", "autobús"):
+        assert typed not in log
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def plan_cookies(plan) -> list[dict]:
+    """The plan as the flow leaves it in the family's browser (sealed with the site's key)."""
+    from prepplan import create_app
+    from prepplan.flow import state
+
+    app = create_app({"environ": {"PREPPLAN_SECRET_KEY": SECRET}})
+    with app.test_request_context():
+        token = state.seal({"plan": plan.model_dump(mode="json"), "touched": int(time.time())})
+    chunks = [token[i:i + state.CHUNK_CHARS] for i in range(0, len(token), state.CHUNK_CHARS)]
+    chunks[0] = f"{len(chunks)}.{chunks[0]}"
+    return [{"name": f"{state.COOKIE_PREFIX}{i}", "value": chunk, "domain": "127.0.0.1",
+             "path": "/"} for i, chunk in enumerate(chunks)]
+
+
+def test_family_sends_and_the_office_enters_it_without_javascript(site, browser, example_plan):
+    family = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800},
+                                 accept_downloads=True)
+    family.add_cookies(plan_cookies(example_plan))
+    page = family.new_page()
+    problems, failed = [], []
+
+    def watch(page) -> None:
+        # CSP violations and script errors show as console errors; missing files as responses.
+        page.on("console", lambda m: problems.append(m.text)
+                if m.type == "error" and "Failed to load resource" not in m.text else None)
+        page.on("response", lambda r: failed.append((r.status, r.url))
+                if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+
+    watch(page)
+
+    page.goto(f"{site}/es/school/")
+    page.fill("#children-0-removals-0", "Pedro Páramo")
+    page.fill("#children-0-note", "Sofía toma el autobús 14.")
+    page.click("main form button[type=submit]")
+    assert page.locator("h1").inner_text() == "Check what the school will receive"
+    assert page.locator("text=Pedro Páramo").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scroll
+
+    page.click("button[formaction='/es/school/download/edfi']")
+    assert page.title().startswith("Error:")
+    page.check("#agree")
+    with page.expect_download() as download:
+        page.click("button[formaction='/es/school/download/form']")
+    pdf = Path(download.value.path()).read_bytes()
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
+
+    page.check("#agree")
+    page.click("button[formaction='/es/school/send']")
+    assert page.locator("h1").inner_text() == "Sent to the school"
+    references = page.locator(".reference").all_inner_texts()
+    assert len(references) == 2
+    page.reload()  # the browser posts the same form again: still the same two updates
+    assert page.locator(".reference").all_inner_texts() == references
+    family.close()
+
+    office = browser.new_context(java_script_enabled=False)
+    page = office.new_page()
+    watch(page)
+    page.goto(f"{site}/en/staff/login")
+    page.fill("#email", "office@chandler.example")
+    page.fill("#password", PASSWORD)
+    page.click("main form button[type=submit]")
+    assert page.locator("h1").inner_text() == "School inbox"
+    assert page.locator("input[name=reference]").count() == 2
+    page.click("table a >> nth=0")
+    assert "Carmen Ortega" in page.content()
+    page.click("text=Mark as entered in our system")
+    assert page.locator("text=Mark as entered in our system").count() == 0
+    office.close()
+    assert problems == []
+    assert failed == [(400, f"{site}/es/school/download/edfi")]  # only the missing agreement
