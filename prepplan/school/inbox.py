@@ -45,7 +45,9 @@ def init_app(app: Flask) -> None:
         if app.config["PREPPLAN_ENV"] == "production":
             raise ConfigError(
                 "The school inbox needs PREPPLAN_RECORD_KEYS: create a key with "
-                "`prepplan new-record-key`.")
+                "`PREPPLAN_DISTRICT_FILE= prepplan new-record-key` (or "
+                "`python3 -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'`).")
         app.config["RECORD_KEYS"] = _development_record_key(Path(app.instance_path))
     inbox = store.init_inbox(app)
     app.register_blueprint(staff.bp)
