@@ -11,10 +11,10 @@ import unicodedata
 from datetime import date
 from typing import Literal
 
-from babel.lists import format_list
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from prepplan.documents.pdf import render_pdf
@@ -32,6 +32,7 @@ CARD_PARENTS = 2
 CARD_CONTACTS = 3
 CARD_HOLDER_WIDTH = 34
 CARD_NAME_WIDTH = 30
+CARD_LONG_NAME_WIDTH = 56  # the lawyer's office, on two lines
 
 
 # --- Text direction ---------------------------------------------------------------------------
@@ -81,6 +82,16 @@ def choice_label(labels: dict, code: str, english: bool = False) -> Markup:
     return escape(translated) if source == translated else _paired(translated, source)
 
 
+# A phone's kind when it can also receive text messages: whole sentences for translators, not a
+# kind glued to a phrase.
+CAN_TEXT_LABELS = {
+    "mobile": _l("Mobile, can text"),
+    "home": _l("Home, can text"),
+    "work": _l("Work, can text"),
+    "other": _l("Other phone, can text"),
+}
+
+
 # --- Values -----------------------------------------------------------------------------------
 
 def phone_number(phone: Phone | None) -> Markup:
@@ -92,16 +103,8 @@ def phone_number(phone: Phone | None) -> Markup:
 
 
 def phone_kind(phone: Phone, english: bool = False) -> Markup:
-    kind = choice_label(PHONE_KIND_LABELS, phone.kind, english=False)
-    if phone.can_text:
-        # Translators: a phone's kind, then that it can receive text messages.
-        text = _("%(kind)s, can text", kind=kind)
-        if english and str(get_locale()) != "en":
-            with force_locale("en"):
-                return _paired(text, _("%(kind)s, can text",
-                                       kind=str(PHONE_KIND_LABELS[phone.kind])))
-        return escape(text)
-    return choice_label(PHONE_KIND_LABELS, phone.kind, english=english)
+    labels = CAN_TEXT_LABELS if phone.can_text else PHONE_KIND_LABELS
+    return choice_label(labels, phone.kind, english=english)
 
 
 def first_phone(person: Person) -> Phone | None:
@@ -166,19 +169,19 @@ def page_css(language: SiteLanguage, bilingual: bool, paper: Paper) -> Markup:
         with force_locale("en"):
             page_of_en = _("Page %(page)s of %(pages)s")
             title_en = _("Family preparedness plan")
-        # Until a catalog exists the two are the same: say it once.
+        # English on a second line. Until a catalog exists the two are the same: say it once.
         if page_of_en != page_of:
-            footer = f'{footer} "  \\b7   " {page_counter_content(page_of_en)}'
+            footer = f'{footer} "\\a " {page_counter_content(page_of_en)}'
         if title_en != title:
-            title = f"{title} \u00b7 {title_en}"
+            title = f"{title}\n{title_en}"
     # Family name at the start side of the header, the document's name at the end side.
     start, end = ("right", "left") if language.direction == "rtl" else ("left", "right")
     rules = f"""
 @page {{ size: {PAPER_SIZES[paper]}; }}
 @page {{
   @top-{start} {{ content: string(family-name); width: 58%; }}
-  @top-{end} {{ content: {css_string(title)}; width: 40%; }}
-  @bottom-center {{ content: {footer}; }}
+  @top-{end} {{ content: {css_string(title)}; width: 40%; white-space: pre; }}
+  @bottom-center {{ content: {footer}; white-space: pre; }}
 }}
 @page :first {{
   @top-{start} {{ content: none; }}
@@ -229,9 +232,10 @@ def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) 
         "guardians_with_a_number": guardians_with_a_number,
         "has_private": bool(guardians_with_a_number or plan.family_code_word),
         "card_parents": [g for g in plan.guardians if g.phones][:CARD_PARENTS],
-        "children_names": format_list(
-            [child.given_name or child.full_name for child in plan.children
-             if child.given_name or child.full_name], locale=language.code),
+        # A dot between names, not "and": the same in every language and script.
+        "children_names": " · ".join(
+            child.given_name or child.full_name for child in plan.children
+            if child.given_name or child.full_name),
         "card_contacts": _card_contacts(plan),
         # Helpers: the template gets plain data and these pure functions, nothing else.
         "isolated": isolated,
@@ -242,6 +246,7 @@ def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) 
         "first_phone": first_phone,
         "card_holder": lambda name: shorten(name, CARD_HOLDER_WIDTH),
         "card_name": lambda name: shorten(name, CARD_NAME_WIDTH),
+        "card_long_name": lambda name: shorten(name, CARD_LONG_NAME_WIDTH),
         "relationship": lambda code, english=False: choice_label(
             RELATIONSHIP_LABELS, code, english),
         "document_kind": lambda code, english=False: choice_label(
