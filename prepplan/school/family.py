@@ -13,6 +13,7 @@ Nothing the family chooses here is stored before they send: it travels in hidden
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from typing import Any
 
@@ -30,7 +31,6 @@ from prepplan.school.labels import contact_note_for_phone
 from prepplan.school.record import SchoolUpdate, school_contacts, school_updates_from_plan
 
 bp = Blueprint("school", __name__, url_prefix="/<lang:lang>/school")
-
 
 
 @bp.context_processor
@@ -85,8 +85,7 @@ def _updates(plan: Plan, form: SchoolUpdateForm) -> list[SchoolUpdate]:
 
 
 def _digest(updates: list[SchoolUpdate]) -> str:
-    import hashlib
-
+    """A fingerprint of everything shown on the preview, for all children at once."""
     joined = ",".join(update.content_digest() for update in updates)
     return hashlib.sha256(joined.encode()).hexdigest()
 
@@ -149,10 +148,8 @@ def preview() -> Any:
 def _checked(plan: Plan, form: SchoolUpdateForm) -> tuple[list[SchoolUpdate] | None, Any]:
     """The records to release, or the page to show instead (errors, or a changed plan)."""
     if not form.validate() or not form.has_preview_ids():
-        errors = form.error_list()
-        if not errors:  # an old or altered page: start the check again
-            return None, _render_review(plan, form, [])
-        return None, _render_review(plan, form, errors)
+        # Errors, or a page without a preview's ids (old or altered): back to step 1.
+        return None, _render_review(plan, form, form.error_list())
     updates = _updates(plan, form)
     if _digest(updates) != form.shown_digest.data:
         # The plan changed in another tab since the family checked it: show the new version.
