@@ -139,3 +139,55 @@ def test_pages_fit_a_320_pixel_screen(server, browser):
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 0, (lang, path, overflow)
     context.close()
+
+
+def worst_case_plan():
+    """Every bound at once, in characters that compress worst (random CJK)."""
+    import random
+
+    from prepplan.plan.model import (
+        LONG_TEXT, MAX_CHILDREN, MAX_CONTACTS, MEDIUM_TEXT, SHORT_TEXT, CaregiverPlan, Child,
+        Contact, Phone, Plan)
+
+    rng = random.Random(7)
+
+    def text(length):
+        return "".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(length))
+
+    long_fields = ("allergies", "medications", "medical_conditions", "special_needs", "routines")
+    children = [Child(given_name=text(SHORT_TEXT), family_name=text(SHORT_TEXT),
+                      after_school=text(MEDIUM_TEXT), health_insurance=text(MEDIUM_TEXT),
+                      **{name: text(LONG_TEXT) for name in long_fields})
+                for _ in range(MAX_CHILDREN)]
+    contacts = [Contact(given_name=text(SHORT_TEXT), family_name=text(SHORT_TEXT),
+                        phones=[Phone(number="508 555 0100", e164="+15085550100")])
+                for _ in range(MAX_CONTACTS)]
+    caregiver = CaregiverPlan(
+        where_children_stay=text(MEDIUM_TEXT), house_keys=text(MEDIUM_TEXT),
+        pets=text(MEDIUM_TEXT), money_access=text(MEDIUM_TEXT),
+        **{name: text(LONG_TEXT) for name in ("routines", "school_notes", "health_notes",
+                                               "religion", "diet", "bills")})
+    return Plan(language="zh_Hans", children=children, contacts=contacts, caregiver=caregiver)
+
+
+def test_the_largest_possible_family_survives_in_a_real_browser(server, browser, tmp_path):
+    from prepplan.plan.planfile import dump_plan
+
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_bytes(dump_plan(worst_case_plan()))
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{server}/zh-Hans/plan/upload")
+    page.set_input_files("#plan_file", str(plan_file))
+    page.click("main form button[type=submit]")
+    assert page.url.endswith("/zh-Hans/plan/check")
+    assert len([c for c in context.cookies() if c["name"].startswith("pp")]) > 40
+    # every request now carries the whole plan, and the server still reads it
+    response = page.goto(f"{server}/zh-Hans/plan/children/9")
+    assert response.status == 200
+    page.fill("#teacher", "Ms. Last")
+    submit(page)
+    assert page.url.endswith("/zh-Hans/plan/children")
+    page.goto(f"{server}/zh-Hans/plan/children/9")
+    assert page.input_value("#teacher") == "Ms. Last"
+    context.close()
