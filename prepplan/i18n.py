@@ -140,9 +140,9 @@ def both(message: str, english: bool = True, **variables: object) -> Markup:
     Extracted like ``_`` (see babel.cfg).
     """
     translated = escape(_(message, **variables))
-    if not english or str(get_locale()) == "en":
-        return Markup(translated)
     source = escape(message % variables if variables else message)
+    if not english or str(get_locale()) == "en" or translated == source:
+        return Markup(translated)
     return Markup('<span class="tr">{}</span> <span class="en" lang="en" dir="ltr">{}</span>').format(
         translated, source
     )
@@ -179,6 +179,12 @@ def format_phone(e164_or_typed: str, language: str | None = None) -> str:
     if number.country_code == 1 and reader.split("_")[0] in ("en", "es"):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def isolate_ltr(text: str) -> str:
+    """Plain text (an error message, a PDF string) kept left to right inside right-to-left text:
+    Unicode's left-to-right isolate. Used for example numbers put into translated messages."""
+    return f"\u2066{text}\u2069"
 
 
 def ltr(value: object) -> Markup:

@@ -1,12 +1,28 @@
 from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
 from prepplan import create_app
+from prepplan.i18n import TRANSLATIONS_DIR
 from prepplan.plan.planfile import load_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_PLAN = ROOT / "examples" / "family-plan.json"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """Compile any catalog whose .mo is missing or older than its .po, so no test reads a stale
+    translation (./dev.sh setup compiles them too)."""
+    for po in TRANSLATIONS_DIR.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
 
 
 @pytest.fixture

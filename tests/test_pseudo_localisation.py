@@ -18,7 +18,14 @@ from prepplan.plan.model import PERSON_LANGUAGES
 from tests.markers import NOT_FREE_TEXT
 from tests.walk import FlowWalker
 
-SEGMENT = re.compile(r"⟦.*?⟧", re.DOTALL)
+SEGMENT = re.compile(r"⟦[^⟦⟧]*⟧")  # innermost first: messages nest
+
+
+def without_segments(text: str) -> str:
+    """Remove every ⟦translated⟧ segment, innermost first (a message may hold another)."""
+    while (stripped := SEGMENT.sub(" ", text)) != text:
+        text = stripped
+    return text
 # Deliberately English: the way back for someone lost in a language they cannot read.
 ALWAYS_ENGLISH = ["Choose your language", "Language"]
 
@@ -103,7 +110,7 @@ def leftovers(text: str, data: list[str], english_pairs: bool = False) -> list[s
     if english_pairs:
         # bilingual parts: ⟦message⟧ followed by the same message in English
         text = re.sub(r"⟦(.+?)⟧ ?\1", " ", text)
-    text = SEGMENT.sub(" ", text)
+    text = without_segments(text)
     for value in data + ALWAYS_ENGLISH:
         text = text.replace(value, " ")
     return re.findall(r"[^\W\d_]{2,}(?:[ '’.-]+[^\W\d_]+)*", text)

@@ -33,7 +33,14 @@ from tests.test_school_inbox import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-SEGMENT = re.compile(r"⟦.*?⟧", re.DOTALL)
+SEGMENT = re.compile(r"⟦[^⟦⟧]*⟧")  # innermost first: messages nest
+
+
+def without_segments(text: str) -> str:
+    """Remove every ⟦translated⟧ segment, innermost first (a message may hold another)."""
+    while (stripped := SEGMENT.sub(" ", text)) != text:
+        text = stripped
+    return text
 ALWAYS_ENGLISH = ["Choose your language", "Language"]  # the way back, deliberately English
 
 
@@ -107,7 +114,7 @@ def not_ours(plan, extra=()) -> list[str]:
 
 
 def leftovers(text: str, data: list[str]) -> list[str]:
-    text = SEGMENT.sub(" ", re.sub(r"\s+", " ", text))
+    text = without_segments(re.sub(r"\s+", " ", text))
     for value in data + ALWAYS_ENGLISH:
         text = text.replace(value, " ")
     return re.findall(r"[^\W\d_]{2,}(?:[ '’.-]+[^\W\d_]+)*", text)

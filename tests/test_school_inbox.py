@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
@@ -461,7 +462,8 @@ def test_an_unreachable_database_keeps_the_familys_work_and_offers_paper(
     response = send(client, fields)
     assert response.status_code == 503
     page = response.get_data(as_text=True)
-    assert "We could not reach the school inbox" in page
+    with app.test_request_context("/es/"), force_locale("es"):
+        assert gettext("We could not reach the school inbox") in page
     kept = hidden_fields(page)
     assert kept["children-0-removals-0"] == "Pedro Páramo"
     assert kept["children-0-note"] == "Sofía toma el autobús 14."

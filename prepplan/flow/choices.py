@@ -22,10 +22,11 @@ RELATIONSHIP_LABELS = {
 GUARDIAN_RELATIONSHIPS = ("mother", "father", "stepparent", "guardian")
 
 PHONE_KIND_LABELS = {
+    # Translators: kinds of phone number (a mobile phone, a home phone, a work phone).
     "mobile": _l("Mobile"),
     "home": _l("Home"),
     "work": _l("Work"),
-    "other": _l("Other"),
+    "other": _l("Other phone"),
 }
 
 DOCUMENT_KIND_LABELS = {

@@ -37,7 +37,7 @@ from prepplan.flow.choices import (
     PHONE_KIND_LABELS,
     RELATIONSHIP_LABELS,
 )
-from prepplan.i18n import language_name
+from prepplan.i18n import isolate_ltr, language_name
 from prepplan.plan.model import (
     LONG_TEXT,
     MAX_PHONES,
@@ -127,7 +127,8 @@ def to_e164(typed: str) -> str:
 def valid_phone(form, field) -> None:
     if field.data and parse_phone(field.data) is None:
         raise ValidationError(_l(
-            "Enter a phone number like 508 555 0123, or with the country code, like +52 55 1234 5678."
+            "Enter a phone number like %(local)s, or with the country code, like %(international)s.",
+            local=isolate_ltr("508 555 0123"), international=isolate_ltr("+52 55 1234 5678"),
         ))
 
 
@@ -219,7 +220,7 @@ class GuardianForm(StepForm):
                        required_message=_l("Enter the given name of this parent or guardian."))
     family_name = short(_l("Family name or names"))
     relationship = RadioField(
-        _l("This person is the children's"),
+        _l("Relationship to the children"),
         choices=options((code, RELATIONSHIP_LABELS[code]) for code in GUARDIAN_RELATIONSHIPS),
         default="mother",
     )
@@ -245,6 +246,7 @@ class ChildForm(StepForm):
     family_name = short(_l("Family name or names"))
     date_of_birth = LocaleDateField(_l("Date of birth"))
     school = short(_l("School"))
+    # Translators: the child's grade (school year) at school, e.g. "3" or "K".
     grade = short(_l("Grade"))
     teacher = short(_l("Teacher"))
     student_id = short(_l("Student ID number"), _l("Only if you know it. It helps the school find "
@@ -262,6 +264,7 @@ class ChildForm(StepForm):
     health_insurance = medium(_l("Health insurance"), _l("For example MassHealth, and the member "
                                                         "number if you want."))
     special_needs = long_text(_l("Special needs, IEP or 504 plan"))
+    # Translators: the child's daily routines and what comforts them, for a caregiver.
     routines = long_text(_l("Routines and comfort"),
                          _l("What helps this child feel safe: bedtime, food, favorite things."))
 
@@ -339,7 +342,7 @@ class CaregiverNotesForm(StepForm):
     house_keys = medium(_l("House keys"), _l("Who has a key, or where a spare key is."))
     pets = medium(_l("Pets"))
     bills = long_text(_l("Rent and bills"), _l("How rent and bills get paid while you are away."))
-    money_access = medium(_l("Money"), _l("Who can reach money for the children, and how."))
+    money_access = medium(_l("Money"), _l("Who can get money for the children if they need it, and how."))
 
 
 class DocumentForm(Form):
@@ -399,6 +402,7 @@ def private_form(guardians, **kwargs) -> PrivateForm:
     """The private step has one A-number box per parent or guardian."""
     fields = {
         "a_numbers": FieldList(
+            # Translators: the "A-number" (Alien Registration Number) on US immigration papers.
             StringField(_l("A-number"), [Optional(), Length(max=SHORT_TEXT, message=TOO_LONG)]),
             min_entries=len(guardians), max_entries=len(guardians),
         )

@@ -164,7 +164,7 @@ class CaregiverPlan(PlanPart):
     house_keys: MediumText = ""
     pets: MediumText = ""
     bills: LongText = Field("", description="How rent and bills get paid.")
-    money_access: MediumText = Field("", description="Who can reach money.")
+    money_access: MediumText = Field("", description="Who can get money for the children, and how.")
 
 
 class DocumentLocation(PlanPart):

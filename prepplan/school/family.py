@@ -56,6 +56,7 @@ def _form(plan: Plan, formdata: Any = None) -> SchoolUpdateForm:
         form.submitted_by.data = _default_submitter(plan)
     for entry in form.children:
         for number, removal in enumerate(entry.form.removals, start=1):
+            # Translators: a numbered box for a person to remove from the school's contact list.
             removal.label.text = _("Name %(number)d", number=number)
     for index, field in enumerate(form.schools):
         field.label.text = _("School for %(name)s", name=_child_name(plan, index))

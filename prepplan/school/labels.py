@@ -28,6 +28,7 @@ def phone_kind_and_texts(phone: SchoolPhone) -> str:
 
 def yes_no(value: bool | None) -> str:
     if value is None:
+        # Translators: a yes/no answer the family did not give.
         return _("Not stated")
     return _("Yes") if value else _("No")
 
