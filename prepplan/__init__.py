@@ -1,4 +1,4 @@
-"""prepplan: a family preparedness plan, in the family's language, with nothing kept on the server."""
+"""prepplan: a family preparedness plan, in the family's language, nothing kept on the server."""
 
 from __future__ import annotations
 
@@ -28,7 +28,6 @@ def create_app(
         app.config.update(test_config)
 
     from prepplan import i18n, security, templating
-
     from prepplan.flow import state
 
     security.init_app(app)

@@ -44,7 +44,8 @@ def pdf_command(plan_file: Path, language: str | None, bilingual: bool, paper: s
     try:
         plan = load_plan(plan_file.read_bytes())
     except PlanFileError as error:
-        raise click.ClickException(f"{plan_file}: not a usable plan file ({error.reason})") from None
+        message = f"{plan_file}: not a usable plan file ({error.reason})"
+        raise click.ClickException(message) from None
     code = site_language(language or plan.language).code
     output.write_bytes(render_plan_pdf(plan, language=code, bilingual=bilingual, paper=paper))
     click.echo(f"wrote {output}", err=True)

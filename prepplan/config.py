@@ -67,7 +67,9 @@ def load_config(
         "SESSION_COOKIE_NAME": "prepplan_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _flag(env.get("PREPPLAN_SECURE_COOKIES"), environment == "production"),
+        "SESSION_COOKIE_SECURE": _flag(
+            env.get("PREPPLAN_SECURE_COOKIES"), environment == "production"
+        ),
         "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the browser session
         "DATABASE_URL": env.get("DATABASE_URL")
         or "sqlite:///" + str(instance_path / "prepplan.sqlite"),

@@ -146,8 +146,17 @@ def worst_case_plan():
     import random
 
     from prepplan.plan.model import (
-        LONG_TEXT, MAX_CHILDREN, MAX_CONTACTS, MEDIUM_TEXT, SHORT_TEXT, CaregiverPlan, Child,
-        Contact, Phone, Plan)
+        LONG_TEXT,
+        MAX_CHILDREN,
+        MAX_CONTACTS,
+        MEDIUM_TEXT,
+        SHORT_TEXT,
+        CaregiverPlan,
+        Child,
+        Contact,
+        Phone,
+        Plan,
+    )
 
     rng = random.Random(7)
 

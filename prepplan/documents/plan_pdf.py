@@ -271,6 +271,8 @@ def render_plan_pdf(
     """The plan PDF, carrying the plan file so that uploading the PDF restores the plan."""
     html = render_plan_html(plan, language=language, bilingual=bilingual, paper=paper)
     with document_language(language):
-        description = _("Your plan file. To update your plan next year, upload this PDF on the plan website.")
+        description = _(
+            "Your plan file. To update your plan next year, upload this PDF on the plan website."
+        )
     return render_pdf(html, attachments=[(dump_plan(plan), ATTACHMENT_NAME, description)])
 

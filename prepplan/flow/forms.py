@@ -18,12 +18,12 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    SelectChoice,
     Field,
     FieldList,
     Form,
     FormField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -127,7 +127,8 @@ def to_e164(typed: str) -> str:
 def valid_phone(form, field) -> None:
     if field.data and parse_phone(field.data) is None:
         raise ValidationError(_l(
-            "Enter a phone number like %(local)s, or with the country code, like %(international)s.",
+            "Enter a phone number like %(local)s, or with the country code, like "
+            "%(international)s.",
             local=isolate_ltr("508 555 0123"), international=isolate_ltr("+52 55 1234 5678"),
         ))
 
@@ -342,7 +343,9 @@ class CaregiverNotesForm(StepForm):
     house_keys = medium(_l("House keys"), _l("Who has a key, or where a spare key is."))
     pets = medium(_l("Pets"))
     bills = long_text(_l("Rent and bills"), _l("How rent and bills get paid while you are away."))
-    money_access = medium(_l("Money"), _l("Who can get money for the children if they need it, and how."))
+    money_access = medium(
+        _l("Money"), _l("Who can get money for the children if they need it, and how.")
+    )
 
 
 class DocumentForm(Form):
@@ -394,7 +397,8 @@ class DocumentOptionsForm(FlaskForm):
     language = SelectField(_l("Language of the PDF"),
                            description=_l("A caregiver can have a copy in their own language."))
     bilingual = BooleanField(_l("Add English under each heading"))
-    paper = RadioField(_l("Paper size"), choices=options({"letter": _l("US Letter"), "a4": _l("A4")}),
+    paper = RadioField(_l("Paper size"),
+                       choices=options({"letter": _l("US Letter"), "a4": _l("A4")}),
                        default="letter")
 
 

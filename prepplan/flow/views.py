@@ -245,9 +245,8 @@ def step(name: str) -> Any:
     plan = state.current_plan()
     if request.method == "POST":
         form = _bound_form(name, plan)
-        if form.validate():
-            if _save(apply(plan, form), name):
-                return _after_save(name)
+        if form.validate() and _save(apply(plan, form), name):
+            return _after_save(name)
     else:
         form = apply(plan, None)
     return _render_step(name, template, form, plan=plan)

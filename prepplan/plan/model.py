@@ -41,7 +41,8 @@ PhoneKind = Literal["mobile", "home", "work", "other"]
 # language (i18n.language_name). The eight site languages come first.
 PERSON_LANGUAGES = (
     "en", "es", "pt", "ht", "vi", "zh", "ar", "kea",
-    "fr", "so", "sw", "am", "ti", "ne", "km", "ko", "ru", "uk", "fa", "ps", "hi", "tl", "qu", "other",
+    "fr", "so", "sw", "am", "ti", "ne", "km", "ko", "ru", "uk", "fa", "ps", "hi", "tl", "qu",
+    "other",
 )
 PersonLanguage = Literal[PERSON_LANGUAGES]  # type: ignore[valid-type]
 

@@ -22,7 +22,9 @@ ATTACHMENT_NAME = "prepplan-plan.json"
 # A plan at every bound in four-byte scripts stays well under this; anything larger is not ours.
 MAX_FILE_BYTES = 1_000_000
 
-Reason = Literal["too_large", "not_json", "not_a_plan", "newer_version", "invalid", "no_plan_in_pdf"]
+Reason = Literal[
+    "too_large", "not_json", "not_a_plan", "newer_version", "invalid", "no_plan_in_pdf"
+]
 
 
 class PlanFileError(ValueError):
@@ -102,7 +104,7 @@ def plan_json_schema() -> dict[str, Any]:
     """The published JSON Schema of a plan file (``prepplan schema``, /plan-file.schema.json)."""
     schema = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://prepplan.org/schema/plan-file-v%d.json" % FORMAT_VERSION,
+        "$id": f"https://prepplan.org/schema/plan-file-v{FORMAT_VERSION}.json",
         "title": "prepplan family preparedness plan file",
         "type": "object",
         "required": ["format", "version", "plan"],
