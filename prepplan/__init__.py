@@ -49,4 +49,10 @@ def create_app(
     from prepplan.cli import register_commands
 
     register_commands(app)
+    if app.config["PROXIES"]:
+        # Behind HTTPS proxies: the client's address (login rate limits) and scheme come from them.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     return app

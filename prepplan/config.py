@@ -78,5 +78,6 @@ def load_config(
         # Comma-separated keys for school records at rest; the first one encrypts.
         "RECORD_KEYS": env.get("PREPPLAN_RECORD_KEYS", ""),
         "RETENTION_DAYS": int(env.get("PREPPLAN_RETENTION_DAYS", 30)),
-        "RATELIMIT_STORAGE_URI": env.get("PREPPLAN_RATELIMIT_STORAGE_URI", "memory://"),
+        # How many reverse proxies stand in front (their X-Forwarded-* headers are trusted).
+        "PROXIES": int(env.get("PREPPLAN_PROXIES", 0)),
     }

@@ -160,3 +160,21 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert len(development["SECRET_KEY"]) >= 32
     assert development["SECRET_KEY"] == load_config(tmp_path, {"PREPPLAN_ENV": "development"})[
         "SECRET_KEY"]
+
+
+def test_behind_a_proxy_the_clients_address_is_trusted_only_when_configured(make_app):
+    from flask import request
+
+    for proxies, expected in ((0, "10.0.0.1"), (1, "203.0.113.9")):
+        app = make_app(environ={"PREPPLAN_PROXIES": str(proxies)})
+        client = app.test_client()
+        seen = {}
+
+        @app.get("/whoami")
+        def whoami():
+            seen["addr"] = request.remote_addr
+            return "ok"
+
+        client.get("/whoami", environ_base={"REMOTE_ADDR": "10.0.0.1"},
+                   headers={"X-Forwarded-For": "203.0.113.9"})
+        assert seen["addr"] == expected
