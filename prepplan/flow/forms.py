@@ -37,6 +37,7 @@ from prepplan.flow.choices import (
     PHONE_KIND_LABELS,
     RELATIONSHIP_LABELS,
 )
+from prepplan.forms import TOO_LONG, PageForm, options
 from prepplan.i18n import isolate_ltr, language_name
 from prepplan.plan.model import (
     LONG_TEXT,
@@ -45,13 +46,6 @@ from prepplan.plan.model import (
     PERSON_LANGUAGES,
     SHORT_TEXT,
 )
-
-TOO_LONG = _l("Use %(max)d characters or fewer.")
-
-
-def options(labels) -> list[SelectChoice]:
-    """WTForms choices from {code: translated label}."""
-    return [SelectChoice(code, label) for code, label in dict(labels).items()]
 
 
 def short(label, description=None, required_message=None, **kwargs) -> StringField:
@@ -68,41 +62,6 @@ def medium(label, description=None) -> TextAreaField:
 def long_text(label, description=None) -> TextAreaField:
     return TextAreaField(label, [Optional(), Length(max=LONG_TEXT, message=TOO_LONG)],
                          description=description)
-
-
-class StepForm(FlaskForm):
-    """A step's form. A failed CSRF check reads as a translated, actionable message."""
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        if self.meta.csrf and self.csrf_token.errors:
-            self.csrf_token.errors = [
-                _l("This page was open for too long. Your answers are still here: "
-                   "press the button again.")
-            ]
-        return valid
-
-    def error_list(self) -> list[tuple[str, str]]:
-        """(field id, message) for the error summary, in the order fields appear."""
-        found: list[tuple[str, str]] = []
-
-        def walk(field: Field) -> None:
-            if isinstance(field, FormField):
-                for sub in field:
-                    walk(sub)
-            elif isinstance(field, FieldList):
-                for entry in field:
-                    walk(entry)
-                # The list's own errors ("at least one phone") point at its first box.
-                first = field.entries[0] if field.entries else field
-                target = next(iter(first), first) if isinstance(first, FormField) else first
-                found.extend((target.id, str(m)) for m in field.errors if isinstance(m, str))
-            else:
-                found.extend((field.id, str(message)) for message in field.errors)
-
-        for field in self:
-            walk(field)
-        return found
 
 
 # --- phones ---------------------------------------------------------------------------------
@@ -216,7 +175,15 @@ class LanguageSelectField(SelectField):
 
 # --- steps ----------------------------------------------------------------------------------
 
-class GuardianForm(StepForm):
+def email_field() -> StringField:
+    return StringField(_l("E-mail address"), [
+        Optional(), Length(max=SHORT_TEXT, message=TOO_LONG),
+        Email(message=_l("Enter an e-mail address like name@example.com."),
+              check_deliverability=False),
+    ])
+
+
+class GuardianForm(PageForm):
     given_name = short(_l("Given name or names"),
                        required_message=_l("Enter the given name of this parent or guardian."))
     family_name = short(_l("Family name or names"))
@@ -226,22 +193,18 @@ class GuardianForm(StepForm):
         default="mother",
     )
     phones = phone_list()
-    email = StringField(_l("E-mail address"), [
-        Optional(), Length(max=SHORT_TEXT, message=TOO_LONG),
-        Email(message=_l("Enter an e-mail address like name@example.com."),
-              check_deliverability=False),
-    ])
+    email = email_field()
     language = LanguageSelectField(_l("Language this person reads best"))
 
 
-class AddressForm(StepForm):
+class AddressForm(PageForm):
     street = short(_l("Street and apartment"))
     city = short(_l("Town or city"))
     state = short(_l("State"))
     postal_code = short(_l("ZIP code"))
 
 
-class ChildForm(StepForm):
+class ChildForm(PageForm):
     given_name = short(_l("Given name or names"),
                        required_message=_l("Enter the child's given name."))
     family_name = short(_l("Family name or names"))
@@ -270,18 +233,14 @@ class ChildForm(StepForm):
                          _l("What helps this child feel safe: bedtime, food, favorite things."))
 
 
-class ContactForm(StepForm):
+class ContactForm(PageForm):
     given_name = short(_l("Given name or names"),
                        required_message=_l("Enter the given name of this contact."))
     family_name = short(_l("Family name or names"))
     relationship = SelectField(_l("Relationship to the children"),
                                choices=options(RELATIONSHIP_LABELS), default="family_friend")
     phones = phone_list()
-    email = StringField(_l("E-mail address"), [
-        Optional(), Length(max=SHORT_TEXT, message=TOO_LONG),
-        Email(message=_l("Enter an e-mail address like name@example.com."),
-              check_deliverability=False),
-    ])
+    email = email_field()
     language = LanguageSelectField(_l("Language this person speaks best"))
     interpreter_needed = BooleanField(_l("Needs an interpreter to talk with the school"))
     may_pick_up = BooleanField(
@@ -298,22 +257,18 @@ class ContactForm(StepForm):
             raise ValidationError(_l("Enter at least one phone number for this contact."))
 
 
-class OutOfAreaForm(StepForm):
+class OutOfAreaForm(PageForm):
     given_name = short(_l("Given name or names"))
     family_name = short(_l("Family name or names"))
     relationship = SelectField(_l("Relationship to the children"),
                                choices=options(RELATIONSHIP_LABELS), default="other_relative")
     phones = phone_list()
-    email = StringField(_l("E-mail address"), [
-        Optional(), Length(max=SHORT_TEXT, message=TOO_LONG),
-        Email(message=_l("Enter an e-mail address like name@example.com."),
-              check_deliverability=False),
-    ])
+    email = email_field()
     language = LanguageSelectField(_l("Language this person speaks best"))
     where = short(_l("Where they live"), _l("Town and country."))
 
 
-class CaregiverForm(StepForm):
+class CaregiverForm(PageForm):
     primary_contact_id = RadioField(_l("Who will care for the children first?"),
                                     validate_choice=True)
     backup_contact_id = RadioField(_l("Who will care for them if that person cannot?"),
@@ -334,7 +289,7 @@ class CaregiverForm(StepForm):
             raise ValidationError(_l("Choose a different person as the backup caregiver."))
 
 
-class CaregiverNotesForm(StepForm):
+class CaregiverNotesForm(PageForm):
     routines = long_text(_l("Daily routines"))
     school_notes = long_text(_l("School"))
     health_notes = long_text(_l("Health"))
@@ -353,11 +308,11 @@ class DocumentForm(Form):
     copies_with = short(_l("Who has a copy"))
 
 
-def documents_form_class() -> type[StepForm]:
+def documents_form_class() -> type[PageForm]:
     fields = {kind: FormField(DocumentForm, label=label)
               for kind, label in DOCUMENT_KIND_LABELS.items()}
     fields["copies_held_by"] = medium(_l("Who will have a copy of this plan?"))
-    return type("DocumentsForm", (StepForm,), fields)
+    return type("DocumentsForm", (PageForm,), fields)
 
 
 DocumentsForm = documents_form_class()
@@ -368,13 +323,13 @@ class HelpContactForm(Form):
     phone = single_phone(_l("Phone number"))
 
 
-class HelpForm(StepForm):
+class HelpForm(PageForm):
     lawyer = FormField(HelpContactForm, label=_l("Lawyer or legal aid organization"))
     consulate = FormField(HelpContactForm, label=_l("Consulate"))
     community_org = FormField(HelpContactForm, label=_l("Trusted community organization"))
 
 
-class PrivateForm(StepForm):
+class PrivateForm(PageForm):
     family_code_word = short(
         _l("Family code word"),
         _l("A word only your family and your caregivers know. Your children can ask for it "
@@ -382,11 +337,11 @@ class PrivateForm(StepForm):
     )
 
 
-class RemoveForm(StepForm):
+class RemoveForm(PageForm):
     """Confirms removing one entry (a child, a contact)."""
 
 
-class UploadForm(StepForm):
+class UploadForm(PageForm):
     plan_file = FileField(_l("Your plan file or last year's plan PDF"))
 
 

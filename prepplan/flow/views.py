@@ -75,7 +75,7 @@ def _phones(entries: list[dict[str, Any]]) -> list[Phone]:
     return [phone for phone in phones if phone]
 
 
-def _form_values(form: forms.StepForm) -> dict[str, Any]:
+def _form_values(form: forms.PageForm) -> dict[str, Any]:
     values = {k: v for k, v in form.data.items() if k not in ("csrf_token", "submit")}
     for key, value in values.items():
         if isinstance(value, str):
@@ -107,7 +107,7 @@ def _apply(plan: Plan, **changes: Any) -> Plan:
     return Plan.model_validate(values)
 
 
-def _render_step(step: str, template: str, form: forms.StepForm,
+def _render_step(step: str, template: str, form: forms.PageForm,
                  errors: list[tuple[str, str]] | None = None, **context: Any) -> str:
     if errors is None:
         errors = form.error_list()
@@ -176,7 +176,7 @@ def _caregiver_notes(plan: Plan, form: forms.CaregiverNotesForm | None) -> Any:
     return _apply(plan, caregiver=CaregiverPlan.model_validate(caregiver))
 
 
-def _documents(plan: Plan, form: forms.StepForm | None) -> Any:
+def _documents(plan: Plan, form: forms.PageForm | None) -> Any:
     if form is None:
         data = {kind: plan.document(kind).model_dump() for kind in DOCUMENT_KINDS}
         data["copies_held_by"] = plan.copies_held_by
@@ -224,7 +224,7 @@ SIMPLE_STEPS = {
 }
 
 
-def _bound_form(name: str, plan: Plan) -> forms.StepForm:
+def _bound_form(name: str, plan: Plan) -> forms.PageForm:
     form_class = SIMPLE_STEPS[name][0]
     if name == "caregiver":
         return form_class(contacts=plan.contacts)

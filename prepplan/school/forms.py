@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
-    Field,
     FieldList,
     Form,
     FormField,
@@ -26,43 +24,12 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from prepplan.forms import TOO_LONG, PageForm
 from prepplan.plan.model import MAX_CHILDREN, SHORT_TEXT
 from prepplan.school.record import MAX_NOTE_CHARS, MAX_REMOVALS, normalise_note
 
-TOO_LONG = _l("Use %(max)d characters or fewer.")
 SUBMISSION_ID = re.compile(r"^[0-9a-f]{32}$")
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
-
-
-class SchoolForm(FlaskForm):
-    """A failed CSRF check reads as a translated, actionable message; errors list in order."""
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        if self.meta.csrf and self.csrf_token.errors:
-            self.csrf_token.errors = [
-                _l("This page was open for too long. Your answers are still here: "
-                   "press the button again.")
-            ]
-        return valid
-
-    def error_list(self) -> list[tuple[str, str]]:
-        """(field id, message) for the error summary, in the order fields appear."""
-        found: list[tuple[str, str]] = []
-
-        def walk(field: Field) -> None:
-            if isinstance(field, FormField):
-                for sub in field:
-                    walk(sub)
-            elif isinstance(field, FieldList):
-                for entry in field:
-                    walk(entry)
-            else:
-                found.extend((field.id, str(message)) for message in field.errors)
-
-        for field in self:
-            walk(field)
-        return found
 
 
 def _fit(field_list: FieldList, count: int) -> None:
@@ -130,7 +97,7 @@ def clean_formdata(formdata: MultiDict, child_count: int) -> MultiDict:
     return cleaned
 
 
-class SchoolUpdateForm(SchoolForm):
+class SchoolUpdateForm(PageForm):
     children = FieldList(FormField(ChildChoicesForm), max_entries=MAX_CHILDREN)
     submitted_by = StringField(
         _l("Your name, as the person sending this update"),
@@ -171,7 +138,7 @@ class SchoolUpdateForm(SchoolForm):
                     and DIGEST.match(self.shown_digest.data or ""))
 
 
-class LoginForm(SchoolForm):
+class LoginForm(PageForm):
     email = StringField(_l("E-mail address"), [
         InputRequired(_l("Enter your e-mail address.")),
         Length(max=254, message=TOO_LONG),
@@ -180,7 +147,7 @@ class LoginForm(SchoolForm):
                                               Length(max=1024, message=TOO_LONG)])
 
 
-class ActionForm(SchoolForm):
+class ActionForm(PageForm):
     """A staff button that changes something (mark entered, log out): CSRF only."""
 
 
@@ -192,5 +159,5 @@ def _known_format(form, field) -> None:
         raise ValidationError(_l("Choose a file format."))
 
 
-class ExportForm(SchoolForm):
+class ExportForm(PageForm):
     format = HiddenField(validators=[_known_format])

@@ -1,0 +1,50 @@
+"""What every form of the site shares: translated CSRF failures, an ordered error summary,
+length messages and choices built from translated labels."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import Field, FieldList, FormField, SelectChoice
+
+TOO_LONG = _l("Use %(max)d characters or fewer.")
+
+
+def options(labels) -> list[SelectChoice]:
+    """WTForms choices from {code: translated label}."""
+    return [SelectChoice(code, label) for code, label in dict(labels).items()]
+
+
+class PageForm(FlaskForm):
+    """A page's form. A failed CSRF check reads as a translated, actionable message."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.meta.csrf and self.csrf_token.errors:
+            self.csrf_token.errors = [
+                _l("This page was open for too long. Your answers are still here: "
+                   "press the button again.")
+            ]
+        return valid
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id, message) for the error summary, in the order fields appear."""
+        found: list[tuple[str, str]] = []
+
+        def walk(field: Field) -> None:
+            if isinstance(field, FormField):
+                for sub in field:
+                    walk(sub)
+            elif isinstance(field, FieldList):
+                for entry in field:
+                    walk(entry)
+                # The list's own errors ("at least one phone") point at its first box.
+                first = field.entries[0] if field.entries else field
+                target = next(iter(first), first) if isinstance(first, FormField) else first
+                found.extend((target.id, str(m)) for m in field.errors if isinstance(m, str))
+            else:
+                found.extend((field.id, str(message)) for message in field.errors)
+
+        for field in self:
+            walk(field)
+        return found
