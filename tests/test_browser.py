@@ -1,66 +1,30 @@
 """The whole flow in a real headless Chromium, served by gunicorn as in production."""
 
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
+from tests.servers import chromium, gunicorn, production_env
+
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = free_port()
-    env = {**os.environ, "PREPPLAN_ENV": "production", "PREPPLAN_SECRET_KEY": "b" * 48,
-           "PREPPLAN_SECURE_COOKIES": "0", "PREPPLAN_WORKERS": "2",
-           "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db')}/prepplan.sqlite"}
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen(
-        [str(gunicorn), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("gunicorn did not start: " + process.stdout.read().decode())
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    output = process.communicate(timeout=10)[0].decode()
+    database = f"sqlite:///{tmp_path_factory.mktemp('db')}/prepplan.sqlite"
+    with gunicorn(production_env(DATABASE_URL=database)) as running:
+        yield running.url
     # nothing the family typed reaches the server's log
     for typed in ("Rosalba", "Quispe", "Dulce", "Tomasa", "5550142"):
-        assert typed not in output
+        assert typed not in running.log
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as running:
+        yield running
 
 
 def submit(page):

@@ -2,10 +2,7 @@
 served by gunicorn with production settings."""
 
 import io
-import os
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -13,65 +10,34 @@ import pytest
 from pypdf import PdfReader
 
 from prepplan.school.encryption import new_record_key
+from tests.servers import BIN, ROOT, chromium, gunicorn, production_env
 
 pytestmark = pytest.mark.browser
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
-SECRET = "s" * 48
+SECRET = "b" * 48  # production_env's key: the plan cookies below are sealed with it
 PASSWORD = "correct horse battery staple"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    port = free_port()
-    env = {**os.environ, "PREPPLAN_ENV": "production", "PREPPLAN_SECRET_KEY": SECRET,
-           "PREPPLAN_SECURE_COOKIES": "0", "PREPPLAN_WORKERS": "2",
-           "PREPPLAN_DISTRICT_FILE": str(ROOT / "examples" / "district.toml"),
-           "PREPPLAN_RECORD_KEYS": new_record_key(),
-           "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db')}/inbox.sqlite"}
-    bin_dir = Path(sys.executable).parent
+    env = production_env(
+        PREPPLAN_DISTRICT_FILE=str(ROOT / "examples" / "district.toml"),
+        PREPPLAN_RECORD_KEYS=new_record_key(),
+        DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('db')}/inbox.sqlite")
     created = subprocess.run(
-        [str(bin_dir / "prepplan"), "staff", "create", "--email", "office@chandler.example",
+        [str(BIN / "prepplan"), "staff", "create", "--email", "office@chandler.example",
          "--school", "chandler-elementary", "--password-stdin"],
         input=PASSWORD + "\n", text=True, capture_output=True, cwd=ROOT, env=env, check=False)
     assert created.returncode == 0, created.stdout + created.stderr
-    process = subprocess.Popen(
-        [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("gunicorn did not start: " + process.stdout.read().decode())
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    log = process.communicate(timeout=10)[0].decode()
+    with gunicorn(env) as running:
+        yield running.url
     for typed in ("Ramírez", "Carmen", "Pedro", "5550142", "555-0142", "autobús"):
-        assert typed not in log
+        assert typed not in running.log
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as running:
+        yield running
 
 
 def spanish(message: str) -> str:

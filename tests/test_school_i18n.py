@@ -8,20 +8,15 @@ must be the family's own data, CLDR names and dates, or the English half of the 
 import io
 import re
 from datetime import date
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from babel import Locale
-from babel.messages.catalog import Catalog
-from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
-from babel.messages.mofile import write_mo
 from pypdf import PdfReader
 
-from prepplan.i18n import SITE_LANGUAGES, format_date, format_phone
-from prepplan.plan.model import PERSON_LANGUAGES
+from prepplan.i18n import format_date
 from prepplan.school.district import load_district
 from prepplan.school.encryption import new_record_key
+from tests.pseudo import leftovers, not_ours, visible, write_pseudo_catalog
 from tests.test_school_inbox import (
     PASSWORD,
     choices_from,
@@ -33,97 +28,12 @@ from tests.test_school_inbox import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-SEGMENT = re.compile(r"⟦[^⟦⟧]*⟧")  # innermost first: messages nest
-
-
-def without_segments(text: str) -> str:
-    """Remove every ⟦translated⟧ segment, innermost first (a message may hold another)."""
-    while (stripped := SEGMENT.sub(" ", text)) != text:
-        text = stripped
-    return text
-ALWAYS_ENGLISH = ["Choose your language", "Language"]  # the way back, deliberately English
+HIDDEN = frozenset({"script", "style", "option"})  # options: the district's school names
 
 
 @pytest.fixture(scope="module")
 def pseudo_dir(tmp_path_factory):
-    catalog = Catalog(locale="es")
-    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "both": None}
-    method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
-    for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT / "prepplan"), method_map=method_map, keywords=keywords):
-        ids = message if isinstance(message, tuple) else (message,)
-        pseudo = tuple(f"⟦{text}⟧" for text in ids)
-        catalog.add(message, pseudo if isinstance(message, tuple) else pseudo[0])
-    folder = tmp_path_factory.mktemp("pseudo")
-    (folder / "es" / "LC_MESSAGES").mkdir(parents=True)
-    with (folder / "es" / "LC_MESSAGES" / "messages.mo").open("wb") as handle:
-        write_mo(handle, catalog)
-    return folder
-
-
-class VisibleText(HTMLParser):
-    HIDDEN = {"script", "style", "option"}  # options: the district's school names
-    SHOWN_ATTRIBUTES = {"aria-label", "title", "placeholder", "alt"}
-
-    def __init__(self):
-        super().__init__()
-        self.parts: list[str] = []
-        self.hidden = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.HIDDEN:
-            self.hidden += 1
-        for name, value in attrs:
-            if name in self.SHOWN_ATTRIBUTES and value:
-                self.parts.append(value)
-
-    def handle_endtag(self, tag):
-        if tag in self.HIDDEN:
-            self.hidden -= 1
-
-    def handle_data(self, data):
-        if not self.hidden:
-            self.parts.append(data)
-
-
-def not_ours(plan, extra=()) -> list[str]:
-    """Text that comes from the family, the district file or CLDR, not from our catalogs."""
-    values = list(extra)
-
-    def collect(value):
-        if isinstance(value, dict):
-            for item in value.values():
-                collect(item)
-        elif isinstance(value, list):
-            for item in value:
-                collect(item)
-        elif isinstance(value, str) and value:
-            values.append(value)
-            values.extend(format_phone(value, lang) for lang in ("es", "en"))
-
-    collect(plan.model_dump(mode="json"))
-    for person in [*plan.guardians, *plan.contacts, *plan.children]:
-        values.append(person.full_name)
-    for child in plan.children:
-        values.extend(format_date(child.date_of_birth, form, "es")
-                      for form in ("short", "medium", "long"))
-    values.extend(lang.native_name for lang in SITE_LANGUAGES)
-    values.extend(Locale.parse(code).get_display_name("es")
-                  for code in PERSON_LANGUAGES if code != "other")
-    return sorted(set(values), key=len, reverse=True)
-
-
-def leftovers(text: str, data: list[str]) -> list[str]:
-    text = without_segments(re.sub(r"\s+", " ", text))
-    for value in data + ALWAYS_ENGLISH:
-        text = text.replace(value, " ")
-    return re.findall(r"[^\W\d_]{2,}(?:[ '’.-]+[^\W\d_]+)*", text)
-
-
-def visible(html: str) -> str:
-    parser = VisibleText()
-    parser.feed(html)
-    return " ".join(parser.parts)
+    return write_pseudo_catalog(tmp_path_factory.mktemp("pseudo"))
 
 
 @pytest.fixture
@@ -176,7 +86,7 @@ def test_every_school_page_is_translated(pseudo_inbox, make_app, pseudo_dir, exa
         *refs, *(format_date(d, f, "es") for d in (date.today(),) for f in ("medium", "long")),
     ]) + [school.name for school in load_district(ROOT / "examples" / "district.toml").schools]
     found = {name: left for name, html in pages.items()
-             if (left := leftovers(visible(html), sorted(data, key=len, reverse=True)))}
+             if (left := leftovers(visible(html, HIDDEN), data))}
     assert found == {}
 
 
