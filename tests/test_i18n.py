@@ -91,3 +91,13 @@ def test_every_language_has_a_draft_notice_until_reviewed(client):
             assert 'class="draft-notice"' not in page
         else:
             assert 'class="draft-notice"' in page, language.code
+
+
+def test_lists_are_joined_as_each_language_joins_them(app):
+    from prepplan.i18n import format_list
+
+    with app.test_request_context():
+        assert format_list(["Ana", "Luis"], "es") == "Ana y Luis"
+        assert format_list(["安娜", "路易斯"], "zh_Hans") == "安娜和路易斯"
+        assert format_list(["<b>", "Luis"], "en") == "&lt;b&gt; and Luis"
+        assert format_list(["solo"], "ar") == "solo"
