@@ -216,3 +216,15 @@ def test_a_large_family_fits(client):
     plan: Plan = walker.plan()
     assert len(plan.children) == MAX_CHILDREN and len(plan.contacts) == MAX_CONTACTS
     assert plan.children[9].routines == note
+
+
+def test_switching_language_in_the_middle_of_a_page_keeps_what_was_typed(client):
+    page = client.get("/es/plan/contacts/0").get_data(as_text=True)
+    assert 'formaction="/vi/plan/contacts/0?switch=language"' in page
+    response = client.post("/vi/plan/contacts/0?switch=language", data={
+        "given_name": "Carmen", "phones-0-number": "508 555", "relationship": "aunt_uncle"})
+    switched = response.get_data(as_text=True)
+    assert '<html lang="vi"' in switched
+    assert 'value="Carmen"' in switched and 'value="508 555"' in switched
+    assert "error-summary" not in switched  # not judged yet: the family has not pressed save
+    assert FlowWalker(client).plan().contacts == []  # and not saved either

@@ -124,6 +124,12 @@ def _render_step(step: str, template: str, form: forms.PageForm,
     )
 
 
+def switching_language() -> bool:
+    """The family switched language in the middle of a page: the page comes back in the new
+    language with what they typed, unsaved and unjudged, so nothing is lost (flow/_step.html)."""
+    return request.args.get("switch") == "language"
+
+
 def _back_url(step: str) -> str:
     previous = previous_step(step)
     return url_for("flow.step", name=previous) if previous else url_for("pages.start")
@@ -245,11 +251,13 @@ def step(name: str) -> Any:
     plan = state.current_plan()
     if request.method == "POST":
         form = _bound_form(name, plan)
+        if switching_language():
+            return _render_step(name, template, form, errors=[], plan=plan, switchable=True)
         if form.validate() and _save(apply(plan, form), name):
             return _after_save(name)
     else:
         form = apply(plan, None)
-    return _render_step(name, template, form, plan=plan)
+    return _render_step(name, template, form, plan=plan, switchable=True)
 
 
 # --- repeating groups: parents, children, contacts ---------------------------------------------
@@ -291,6 +299,10 @@ def group_item(group_name: str, index: int) -> Any:
     form_class = GROUP_FORMS[group_name]
     if request.method == "POST":
         form = form_class()
+        if switching_language():
+            return _render_step(group.step, f"flow/{group_name}_item.html", form, errors=[],
+                                plan=plan, group=group, index=index, is_new=existing is None,
+                                switchable=True)
         if form.validate():
             values = _form_values(form)
             if existing is not None:
@@ -308,7 +320,7 @@ def group_item(group_name: str, index: int) -> Any:
         default = {"language": current_language().code.split("_")[0]}
         form = form_class(data=_form_data(existing) if existing else default)
     return _render_step(group.step, f"flow/{group_name}_item.html", form, plan=plan,
-                        group=group, index=index, is_new=existing is None)
+                        group=group, index=index, is_new=existing is None, switchable=True)
 
 
 def _keep_from() -> dict[str, str]:
