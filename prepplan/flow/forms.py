@@ -209,7 +209,7 @@ class ChildForm(PageForm):
                        required_message=_l("Enter the child's given name."))
     family_name = short(_l("Family name or names"))
     date_of_birth = LocaleDateField(_l("Date of birth"))
-    school = short(_l("School"))
+    school = short(_l("Name of the school"))
     # Translators: the child's grade (school year) at school, e.g. "3" or "K".
     grade = short(_l("Grade"))
     teacher = short(_l("Teacher"))
