@@ -19,7 +19,6 @@ import phonenumbers
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.lists import format_list as babel_format_list
-from babel.support import Translations
 from flask import Flask, g, request
 from flask_babel import Babel, force_locale, get_locale
 from flask_babel import gettext as _
@@ -97,12 +96,6 @@ def current_language() -> SiteLanguage:
 
 def _select_locale() -> str:
     return current_language().code
-
-
-@lru_cache(maxsize=32)
-def translations_for(code: str) -> Translations:
-    """The compiled catalog for one language (English: no catalog, messages as written)."""
-    return Translations.load(str(TRANSLATIONS_DIR), [code])
 
 
 @lru_cache(maxsize=32)

@@ -112,16 +112,10 @@ def plan_expired() -> bool:
     return bool(g.get("plan_state_expired"))
 
 
-def completed_steps() -> set[str]:
-    return set(_load_state().get("done", []))
-
-
-def save_plan(plan: Plan, completed_step: str | None = None) -> None:
+def save_plan(plan: Plan) -> None:
     """Keep the plan on the family's device; the cookies are written as the response leaves."""
     state = dict(_load_state())
     state["plan"] = plan.model_dump(mode="json", exclude_defaults=True)
-    if completed_step:
-        state["done"] = sorted(set(state.get("done", [])) | {completed_step})
     g.plan_state = state
     g.plan = plan
     g.plan_state_dirty = True

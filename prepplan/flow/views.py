@@ -141,12 +141,12 @@ def _after_save(step: str) -> Response:
     return redirect(url_for("flow.step", name=next_step(step)))
 
 
-def _save(plan: Plan, step: str) -> bool:
+def _save(plan: Plan) -> bool:
     """Keep the plan on the device; False (with a message) if it would no longer fit."""
     if not state.check_fits(plan):
         flash(_("Your plan is too long to keep on this device. Shorten some of the longer notes."))
         return False
-    state.save_plan(plan, completed_step=step)
+    state.save_plan(plan)
     return True
 
 
@@ -253,7 +253,7 @@ def step(name: str) -> Any:
         form = _bound_form(name, plan)
         if switching_language():
             return _render_step(name, template, form, errors=[], plan=plan, switchable=True)
-        if form.validate() and _save(apply(plan, form), name):
+        if form.validate() and _save(apply(plan, form)):
             return _after_save(name)
     else:
         form = apply(plan, None)
@@ -278,7 +278,6 @@ def group_list(group: Group) -> Any:
         elif not items:
             errors = [("add-item", str(group.empty_error))]
         else:
-            state.save_plan(plan, completed_step=group.step)
             return _after_save(group.step)
     return _render_step(group.step, "flow/group.html", forms.RemoveForm(), errors=errors,
                         plan=plan, group=group, items=items, full=len(items) >= group.maximum)
@@ -312,8 +311,7 @@ def group_item(group_name: str, index: int) -> Any:
                 items.append(item)
             else:
                 items[index] = item
-            if _save(_apply(plan, **{group.attribute: [i.model_dump() for i in items]}),
-                     group.step):
+            if _save(_apply(plan, **{group.attribute: [i.model_dump() for i in items]})):
                 return redirect(url_for("flow.step", name=group.step, **_keep_from()))
     else:
         # A new person reads the family's language unless the family says otherwise.
@@ -379,7 +377,6 @@ def check() -> Any:
     if request.method == "POST":
         form = forms.RemoveForm()
         if form.validate() and not missing:
-            state.save_plan(plan, completed_step="check")
             return redirect(url_for("flow.results"))
         errors = form.error_list() + missing
     # Before the family presses the button, what is missing is a to-do list, not an error.
@@ -427,7 +424,7 @@ def upload() -> Any:
             except PlanFileError as error:
                 form.plan_file.errors = [str(PLAN_FILE_ERRORS[error.reason])]
             else:
-                state.save_plan(_apply(plan), completed_step="upload")
+                state.save_plan(_apply(plan))
                 flash(_("Your plan was loaded. Check your answers and change anything that is "
                         "out of date."))
                 return redirect(url_for("flow.step", name="check"))
