@@ -174,3 +174,12 @@ def test_behind_a_proxy_the_clients_address_is_trusted_only_when_configured(make
 
     assert address_seen(0) == "10.0.0.1"
     assert address_seen(1) == "203.0.113.9"
+
+
+def test_any_page_the_family_opens_restarts_the_idle_clock(client, monkeypatch):
+    FlowWalker(client, "en").post("children/0", {"given_name": "Active"})
+    start = time.time()
+    monkeypatch.setattr(state.time, "time", lambda: start + 20 * 60)
+    client.get("/en/privacy")  # a page that does not read the plan
+    monkeypatch.setattr(state.time, "time", lambda: start + 40 * 60)
+    assert [c.given_name for c in FlowWalker(client).plan().children] == ["Active"]

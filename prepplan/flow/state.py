@@ -132,30 +132,36 @@ def forget_plan() -> None:
     g.plan_state_forget = True
 
 
-def _write_cookies(response: Response) -> Response:
+def _delete_cookies(response: Response, names: list[str]) -> None:
     secure = current_app.config["SESSION_COOKIE_SECURE"]
-    old_count = sum(1 for name in request.cookies if name.startswith(COOKIE_PREFIX)
-                    and name[len(COOKIE_PREFIX):].isdigit())
-    if g.get("plan_state_forget") or g.get("plan_state_expired") and not g.get("plan_state_dirty"):
-        for name in _chunk_names(old_count):
-            response.delete_cookie(name, path="/", secure=secure, httponly=True, samesite="Lax")
+    for name in names:
+        response.delete_cookie(name, path="/", secure=secure, httponly=True, samesite="Lax")
+
+
+def _write_cookies(response: Response) -> Response:
+    if request.endpoint == "static":
         return response
-    if not g.get("plan_state_dirty") and "plan_state" in g and g.plan_state:
-        # Any page the family opens counts as activity: refresh the idle clock.
-        g.plan_state_dirty = request.method == "GET" and request.endpoint != "static"
-    if not g.get("plan_state_dirty"):
+    old_names = _chunk_names(sum(1 for name in request.cookies if name.startswith(COOKIE_PREFIX)
+                                 and name[len(COOKIE_PREFIX):].isdigit()))
+    dirty = bool(g.get("plan_state_dirty"))
+    if not dirty and request.method == "GET" and old_names:
+        # Any page the family opens counts as activity: it restarts the idle clock.
+        dirty = bool(_load_state())
+    if g.get("plan_state_forget") or not dirty and g.get("plan_state_expired"):
+        _delete_cookies(response, old_names)
         return response
-    state = dict(g.plan_state, touched=int(time.time()))
-    token = seal(state)
+    if not dirty:
+        return response
+    token = seal(dict(g.plan_state, touched=int(time.time())))
     chunks = [token[i : i + CHUNK_CHARS] for i in range(0, len(token), CHUNK_CHARS)]
     if len(chunks) > MAX_CHUNKS:
         raise PlanTooLarge(len(token))
     chunks[0] = f"{len(chunks)}.{chunks[0]}"
+    secure = current_app.config["SESSION_COOKIE_SECURE"]
     for name, value in zip(_chunk_names(len(chunks)), chunks, strict=True):
         # Session cookies (no expiry): closing the browser forgets them too.
         response.set_cookie(name, value, path="/", secure=secure, httponly=True, samesite="Lax")
-    for name in _chunk_names(old_count)[len(chunks):]:
-        response.delete_cookie(name, path="/", secure=secure, httponly=True, samesite="Lax")
+    _delete_cookies(response, old_names[len(chunks):])
     return response
 
 
