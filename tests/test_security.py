@@ -183,3 +183,13 @@ def test_any_page_the_family_opens_restarts_the_idle_clock(client, monkeypatch):
     client.get("/en/privacy")  # a page that does not read the plan
     monkeypatch.setattr(state.time, "time", lambda: start + 40 * 60)
     assert [c.given_name for c in FlowWalker(client).plan().children] == ["Active"]
+
+
+def test_a_step_page_left_open_too_long_says_why_the_answers_are_gone(client, monkeypatch):
+    FlowWalker(client, "en").post("children/0", {"given_name": "Forgotten"})
+    later = time.time() + 31 * 60
+    monkeypatch.setattr(state.time, "time", lambda: later)
+    response = client.post("/en/plan/children/1", data={"given_name": ""},
+                           follow_redirects=True)
+    assert "nobody used this screen" in response.get_data(as_text=True)
+    assert FlowWalker(client).plan().children == []

@@ -27,6 +27,7 @@ from prepplan.flow import forms, state
 from prepplan.flow.choices import DOCUMENT_KIND_LABELS
 from prepplan.flow.steps import BY_NAME, GROUPS, STEPS, Group, next_step, previous_step, step_number
 from prepplan.i18n import SITE_LANGUAGES, current_language
+from prepplan.pages import CLEARED_REASONS
 from prepplan.plan.model import (
     DOCUMENT_KINDS,
     Address,
@@ -58,6 +59,13 @@ PLAN_FILE_ERRORS = {
     "no_plan_in_pdf": _l("This PDF does not contain a plan from this site. Choose the plan PDF "
                          "you downloaded here, or the plan file (.json)."),
 }
+
+
+@bp.before_request
+def _say_when_the_plan_expired() -> None:
+    """A page left open past the idle limit: tell the family why their answers are gone."""
+    if state.plan_expired():
+        flash(CLEARED_REASONS["idle"])
 
 
 # --- moving between form data and the plan ------------------------------------------------------
