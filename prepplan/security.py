@@ -27,6 +27,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def attachment(data: bytes, mimetype: str, filename: str) -> Response:
+    """A download. Every download here carries family or school data: no cache may keep it
+    (said here as well as in set_security_headers, so it holds wherever the response goes)."""
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def set_security_headers(response: Response) -> Response:
     headers = response.headers
     headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY

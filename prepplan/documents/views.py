@@ -10,6 +10,7 @@ from flask import Blueprint, Response, redirect, request, url_for
 from prepplan.documents.plan_pdf import render_plan_pdf
 from prepplan.flow.state import current_plan
 from prepplan.i18n import BY_CODE, BY_SLUG, current_language
+from prepplan.security import attachment
 
 bp = Blueprint("documents", __name__)
 
@@ -33,9 +34,4 @@ def plan_pdf() -> Response:
                           paper=paper)
     # An ASCII name with only a date in it: nothing personal in a download list.
     filename = f"family-plan-{(plan.made_on or date.today()).isoformat()}.pdf"
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # security.py marks every non-static response no-store; said again here because this one
-    # is the whole plan.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return attachment(pdf, "application/pdf", filename)

@@ -42,6 +42,7 @@ from prepplan.plan.model import (
     Plan,
 )
 from prepplan.plan.planfile import PlanFileError, dump_plan, load_plan
+from prepplan.security import attachment
 
 bp = Blueprint("flow", __name__, url_prefix="/<lang:lang>/plan")
 
@@ -413,10 +414,8 @@ def results() -> Any:
 @bp.route("/plan-file.json")
 def download_plan_file() -> Response:
     plan = state.current_plan()
-    response = Response(dump_plan(plan), mimetype="application/json")
     filename = f"family-plan-{date.today().isoformat()}.json"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(dump_plan(plan), "application/json", filename)
 
 
 @bp.route("/upload", methods=["GET", "POST"])

@@ -17,7 +17,7 @@ import hashlib
 import secrets
 from typing import Any
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,6 +29,7 @@ from prepplan.school.district import District
 from prepplan.school.forms import SchoolUpdateForm, clean_formdata
 from prepplan.school.labels import contact_note_for_phone
 from prepplan.school.record import SchoolUpdate, school_contacts, school_updates_from_plan
+from prepplan.security import attachment
 
 bp = Blueprint("school", __name__, url_prefix="/<lang:lang>/school")
 
@@ -164,22 +165,29 @@ def _checked(plan: Plan, form: SchoolUpdateForm) -> tuple[list[SchoolUpdate] | N
     return updates, None
 
 
-@bp.route("/download/<any(form,edfi,powerschool):output>", methods=["POST"])
-def download(output: str) -> Any:
+def _agreed_updates() -> tuple[Plan, SchoolUpdateForm | None, list[SchoolUpdate] | None, Any]:
+    """The plan, the family's answers and the records they agreed to release; or, in place of
+    the records, the page to show instead."""
     plan = state.current_plan()
     if not plan.children:
-        return _no_plan()
+        return plan, None, None, _no_plan()
     form = _form(plan, request.form)
     updates, page = _checked(plan, form)
+    return plan, form, updates, page
+
+
+@bp.route("/download/<any(form,edfi,powerschool):output>", methods=["POST"])
+def download(output: str) -> Any:
+    _plan, _form_answers, updates, page = _agreed_updates()
     if updates is None:
         return page
     if output == "form":
         from prepplan.school.printable import render_school_form
 
-        return _attachment(render_school_form(updates), "application/pdf",
+        return attachment(render_school_form(updates), "application/pdf",
                            "school-contact-update.pdf")
     make_csv, filename = exports.CSV_EXPORTS[output]
-    return _attachment(make_csv(updates), "text/csv; charset=utf-8", filename)
+    return attachment(make_csv(updates), "text/csv; charset=utf-8", filename)
 
 
 @bp.route("/send", methods=["POST"])
@@ -187,11 +195,7 @@ def send() -> Any:
     schools = district()
     if schools is None:
         return redirect(url_for("school.review"))
-    plan = state.current_plan()
-    if not plan.children:
-        return _no_plan()
-    form = _form(plan, request.form)
-    updates, page = _checked(plan, form)
+    plan, form, updates, page = _agreed_updates()
     if updates is None:
         return page
     chosen = [(index, schools.school(field.data or "")) for index, field in enumerate(form.schools)]
@@ -219,10 +223,6 @@ def send() -> Any:
                            title=_("Sent to the school"))
 
 
-def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @bp.route("/contacts.vcf")
@@ -233,4 +233,4 @@ def contacts_vcf() -> Any:
     if not contacts:
         return redirect(url_for("school.review"))
     data = exports.vcards(contacts, contact_note_for_phone)
-    return _attachment(data, "text/vcard; charset=utf-8", "family-contacts.vcf")
+    return attachment(data, "text/vcard; charset=utf-8", "family-contacts.vcf")

@@ -28,6 +28,7 @@ from flask_babel import gettext as _
 from prepplan.school import accounts, exports, labels, store
 from prepplan.school.encryption import RecordUnreadable
 from prepplan.school.forms import ActionForm, ExportForm, LoginForm
+from prepplan.security import attachment
 
 bp = Blueprint("staff", __name__, url_prefix="/<lang:lang>/staff")
 
@@ -150,7 +151,7 @@ def form_pdf(reference: str) -> Response:
         except RecordUnreadable:
             abort(410)
         store.audit(db, g.staff.email, "export-form", row.reference, row.school_id)
-    return _attachment(render_school_form([record]), "application/pdf",
+    return attachment(render_school_form([record]), "application/pdf",
                        f"school-contact-update-{row.reference}.pdf")
 
 
@@ -177,10 +178,6 @@ def export() -> Any:
                         row.school_id)
     if not records:
         abort(404)
-    return _attachment(make_csv(records), "text/csv; charset=utf-8", filename)
+    return attachment(make_csv(records), "text/csv; charset=utf-8", filename)
 
 
-def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(data, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
