@@ -13,19 +13,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 
 import phonenumbers
 from babel import Locale
-from babel.dates import format_date as babel_format_date
-from babel.lists import format_list as babel_format_list
 from flask import Flask, g, request
 from flask_babel import Babel, force_locale, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.routing import BaseConverter
 
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+from prepplan import locale_formats
+from prepplan.locale_formats import TRANSLATIONS_DIR
 
 
 @dataclass(frozen=True)
@@ -143,31 +141,26 @@ def both(message: str, english: bool = True, **variables: object) -> Markup:
 
 
 def language_name(code: str, in_language: str | None = None) -> str:
-    """A person's language named in the reader's language, from CLDR."""
+    """A person's language named in the reader's language (translations/<locale>/formats.toml)."""
     reader = in_language or str(get_locale() or "en")
     if code == "other":
         return _("Another language")
-    try:
-        name = Locale.parse(code).get_display_name(Locale.parse(reader))
-    except (ValueError, TypeError):
-        name = None
-    return name or code
+    return locale_formats.language_name(code, reader) or code
 
 
 def format_date(value: date | None, form: str = "long", language: str | None = None) -> str:
+    """A date as the reader's language writes it: ``form`` is short, medium or long."""
     if value is None:
         return ""
-    return babel_format_date(value, format=form, locale=language or str(get_locale() or "en"))
+    return locale_formats.format_date(value, form, language or str(get_locale() or "en"))
 
 
 def format_list(items, language: str | None = None) -> Markup:
     """Several items joined as the reader's language joins them ("A, B y C", "A、B和C").
 
-    Items are escaped (or already markup, like ``ltr`` spans); CLDR's patterns hold no HTML."""
+    Items are escaped (or already markup, like ``ltr`` spans); our list patterns hold no HTML."""
     escaped = [str(escape(item)) for item in items if item]
-    if len(escaped) < 2:
-        return Markup("".join(escaped))  # noqa: S704 (escaped above)
-    joined = babel_format_list(escaped, locale=language or str(get_locale() or "en"))
+    joined = locale_formats.format_list(escaped, language or str(get_locale() or "en"))
     return Markup(joined)  # noqa: S704 (escaped above)
 
 

@@ -9,12 +9,13 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 
-from prepplan.i18n import SITE_LANGUAGES, format_date, format_phone
+from prepplan.i18n import SITE_LANGUAGES, TRANSLATIONS_DIR, format_date, format_phone, language_name
+from prepplan.locale_formats import locale_formats
 from prepplan.plan.model import PERSON_LANGUAGES
 from tests.markers import NOT_FREE_TEXT
 
@@ -25,15 +26,25 @@ ALWAYS_ENGLISH = ["Choose your language", "Language"]
 
 
 def write_pseudo_catalog(folder: Path, locale: str = "es") -> Path:
-    """A compiled pseudo catalog for ``locale`` under ``folder``; returns ``folder``."""
+    """A compiled pseudo catalog for ``locale`` under ``folder``; returns ``folder``.
+
+    It takes the plural rule of the real catalog it stands in for (its Plural-Forms header),
+    not CLDR's from whatever Babel is installed: Babel 2.19 gives Spanish a third form, which
+    our catalogs do not have, and a pseudo catalog with too few forms fails on the wrong thing."""
+    with (TRANSLATIONS_DIR / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        real = read_po(handle, locale=locale)
     catalog = Catalog(locale=locale)
+    catalog.mime_headers = real.mime_headers
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "both": None}
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
     for _file, _line, message, _comments, _context in extract_from_dir(
             str(ROOT / "prepplan"), method_map=method_map, keywords=keywords):
-        ids = message if isinstance(message, tuple) else (message,)
-        pseudo = tuple(f"⟦{text}⟧" for text in ids)
-        catalog.add(message, pseudo if isinstance(message, tuple) else pseudo[0])
+        if isinstance(message, tuple):  # singular, plural: one pseudo form per plural form
+            singular, plural = (f"⟦{text}⟧" for text in message[:2])
+            pseudo = (singular, *[plural] * (catalog.num_plurals - 1))
+            catalog.add(message, pseudo[:catalog.num_plurals])
+        else:
+            catalog.add(message, f"⟦{message}⟧")
     messages = folder / locale / "LC_MESSAGES"
     messages.mkdir(parents=True)
     with (messages / "messages.mo").open("wb") as handle:
@@ -103,11 +114,12 @@ def not_ours(plan, extra=()) -> list[str]:
     if plan.made_on:
         dates += [plan.made_on, plan.made_on.replace(year=plan.made_on.year + 1)]
     for day in dates:
-        values.extend(format_date(day, form, "es") for form in ("short", "medium", "long", "full"))
+        values.extend(format_date(day, form, "es") for form in ("short", "medium", "long"))
     values.extend(lang.native_name for lang in SITE_LANGUAGES)
     values.extend(lang.english_name for lang in SITE_LANGUAGES)
-    values.extend(Locale.parse(code).get_display_name("es") or code
-                  for code in PERSON_LANGUAGES if code != "other")
+    # our locale data (translations/es/formats.toml), not catalog text
+    values.extend(language_name(code, "es") for code in PERSON_LANGUAGES if code != "other")
+    values.append(locale_formats("es").typed_hint)
     return sorted(set(values), key=len, reverse=True)
 
 

@@ -7,12 +7,11 @@ Cape Verdean Creole, and the family must read every error in their language.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import phonenumbers
-from babel.dates import format_date, get_date_format, parse_date
-from flask_babel import get_locale
+from flask_babel import LazyString, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -39,6 +38,12 @@ from prepplan.flow.choices import (
 )
 from prepplan.forms import TOO_LONG, PageForm, options
 from prepplan.i18n import isolate_ltr, language_name
+from prepplan.locale_formats import (
+    parse_typed_date,
+    typed_date,
+    typed_date_example,
+    typed_date_hint,
+)
 from prepplan.plan.model import (
     LONG_TEXT,
     MAX_PHONES,
@@ -112,27 +117,31 @@ def single_phone(label) -> StringField:
 
 def date_pattern_example() -> str:
     """An example date in the order this locale writes dates, with a four-digit year."""
-    locale = get_locale()
-    pattern = get_date_format("short", locale=locale).pattern
-    pattern = re.sub(r"y+", "yyyy", pattern)
-    pattern = re.sub(r"d+", "dd", pattern)
-    pattern = re.sub(r"M+", "MM", pattern)
-    return format_date(date(2019, 10, 21), pattern, locale=locale)
+    return typed_date_example(str(get_locale()))
+
+
+def date_hint() -> str:
+    # Translators: under "Date of birth"; %(hint)s is how this language writes day, month and
+    # year in letters, like jj/mm/aaaa (translations/<locale>/formats.toml).
+    return _("Type it like this: %(hint)s", hint=isolate_ltr(typed_date_hint(str(get_locale()))))
 
 
 class LocaleDateField(Field):
     """A date typed in the family's own order (21/10/2019 in Spanish, 10/21/2019 in English,
-    2019/10/21 in Chinese); ISO dates work everywhere."""
+    2019/10/21 in Chinese); ISO dates work everywhere. The order is ours, not CLDR's
+    (prepplan/locale_formats.py)."""
 
     widget = TextInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("description", LazyString(date_hint))
+        super().__init__(label, validators, **kwargs)
 
     def _value(self) -> str:
         if self.raw_data:
             return self.raw_data[0]
         if isinstance(self.data, date):
-            locale = get_locale()
-            pattern = re.sub(r"y+", "yyyy", get_date_format("short", locale=locale).pattern)
-            return format_date(self.data, pattern, locale=locale)
+            return typed_date(self.data, str(get_locale()))
         return ""
 
     def process_formdata(self, valuelist) -> None:
@@ -140,18 +149,7 @@ class LocaleDateField(Field):
         text = (valuelist[0] if valuelist else "").strip()
         if not text:
             return
-        parsed = None
-        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
-            try:
-                parsed = date.fromisoformat("-".join(p.zfill(2) for p in text.split("-")))
-            except ValueError:
-                parsed = None
-        else:
-            try:
-                parsed = parse_date(re.sub(r"[.\-\s]+", "/", text), locale=get_locale(),
-                                    format="short")
-            except (ValueError, IndexError):
-                parsed = None
+        parsed = parse_typed_date(text, str(get_locale()))
         if parsed is None or parsed.year < 1900:
             raise ValueError(_l("Enter the date like this: %(example)s",
                                 example=date_pattern_example()))
