@@ -127,8 +127,9 @@ def language_name(code: str, locale: str) -> str | None:
 # --- typed dates ------------------------------------------------------------------------------
 
 def typed_date(value: date, locale: str) -> str:
-    """A date as the date field shows it: the locale's order, slashes, a four-digit year."""
-    parts = {"d": f"{value.day:02d}", "m": f"{value.month:02d}", "y": f"{value.year:04d}"}
+    """A date as the date field shows it: the locale's order, slashes, a four-digit year
+    (4/3/2015 in English)."""
+    parts = {"d": str(value.day), "m": str(value.month), "y": f"{value.year:04d}"}
     return "/".join(parts[letter] for letter in locale_formats(locale).typed_order)
 
 
