@@ -70,7 +70,7 @@ setup() {
 # A dependency added to pyproject.toml without `./dev.sh lock` would otherwise go missing
 # silently (the lock is installed with --no-deps).
 lock_covers_pyproject() {
-  "$PY" - "$1" <<'PYTHON'
+  "$PY" -I - "$1" <<'PYTHON'  # -I: the installed metadata, not a stale egg-info here
 import sys
 from importlib.metadata import PackageNotFoundError, requires, version
 
