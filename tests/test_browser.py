@@ -94,7 +94,44 @@ def test_an_error_is_announced_and_focus_moves_to_the_summary(server, browser):
         time.sleep(0.05)
     page.click('.error-summary a[href="#given_name"]')
     assert page.evaluate("location.hash") == "#given_name"
+    wait_for_focus(page, "given_name")
     assert page.evaluate("document.documentElement.dir") == "rtl"
+    context.close()
+
+
+def wait_for_focus(page, element_id: str) -> None:
+    deadline = time.monotonic() + 5
+    while page.evaluate("document.activeElement.id") != element_id:
+        assert time.monotonic() < deadline, f"focus never reached #{element_id}"
+        time.sleep(0.05)
+
+
+def test_an_error_link_to_radio_buttons_focuses_the_first_button(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{server}/en/plan/contacts/0")
+    page.fill("#given_name", "Ana")
+    page.fill("#phones-0-number", "508 555 0142")
+    submit(page)
+    page.goto(f"{server}/en/plan/caregiver")
+    submit(page)
+    page.click('.error-summary a[href="#primary_contact_id-0"]')
+    wait_for_focus(page, "primary_contact_id-0")
+    context.close()
+
+
+def test_after_the_idle_warning_focus_returns_to_where_it_was(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.clock.install()
+    page.goto(f"{server}/en/plan/children/0")
+    page.focus("#family_name")
+    page.clock.run_for(29 * 60 * 1000)  # the warning comes 2 minutes before the 30-minute limit
+    assert page.is_visible("#idle-warning")
+    assert page.evaluate("document.activeElement.id") == "idle-continue"
+    page.click("#idle-continue")
+    assert not page.is_visible("#idle-warning")
+    assert page.evaluate("document.activeElement.id") == "family_name"
     context.close()
 
 
