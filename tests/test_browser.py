@@ -9,6 +9,8 @@ from pypdf import PdfReader
 
 from tests.servers import chromium, gunicorn, production_env
 
+ROOT = Path(__file__).resolve().parent.parent
+
 pytestmark = pytest.mark.browser
 
 
@@ -205,4 +207,32 @@ def test_the_largest_possible_family_survives_in_a_real_browser(server, browser,
     assert page.url.endswith("/zh-Hans/plan/children")
     page.goto(f"{server}/zh-Hans/plan/children/9")
     assert page.input_value("#teacher") == "Ms. Last"
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "vi", "zh-Hans", "ht"])
+def test_the_school_preview_fits_a_320_pixel_screen_at_200_percent_text(server, browser, lang,
+                                                                        tmp_path):
+    """Where a family agrees to share: long e-mails and names without spaces wrap."""
+    import json
+
+    document = json.loads((ROOT / "examples" / "family-plan.json").read_text())
+    document["plan"]["contacts"][0]["email"] = (
+        "a.very.long.email.address.for.testing@some-long-domain-name.example.org")
+    document["plan"]["children"][0]["school"] = "Escuela_Primaria_Con_Un_Nombre_Sin_Espacios"
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(document), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(f"{server}/{lang}/plan/upload")
+    page.set_input_files("#plan_file", str(plan_file))
+    page.click("main form button[type=submit]")
+    page.goto(f"{server}/{lang}/school/")
+    page.fill("#submitted_by", "Ana")
+    page.click("main form .actions button")
+    page.wait_for_url("**/school/preview")
+    for text_size in ("100%", "200%"):
+        page.evaluate(f"document.documentElement.style.fontSize = '{text_size}'")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, (lang, text_size, width)
     context.close()
