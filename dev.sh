@@ -21,7 +21,8 @@ PY="$VENV/bin/python"
 # WeasyPrint, Chromium for the browser tests, poppler for looking at PDFs as PNGs.
 RUN_PACKAGES=(python3-venv python3-pip libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
               fonts-noto-core fonts-noto-cjk fonts-dejavu-core)
-TEST_PACKAGES=(chromium poppler-utils)
+# The Java runtime runs the Nu HTML Checker (vnu.jar, shipped by a locked PyPI package).
+TEST_PACKAGES=(chromium poppler-utils default-jre-headless)
 
 need_debian_packages() {
   local missing=()

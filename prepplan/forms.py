@@ -18,6 +18,13 @@ def options(labels) -> list[SelectChoice]:
 class PageForm(FlaskForm):
     """A page's form. A failed CSRF check reads as a translated, actionable message."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.meta.csrf:
+            # Several small forms share a page (move up, move down, sign out): their hidden CSRF
+            # fields must not all carry id="csrf_token".
+            self.csrf_token.render_kw = {"id": False}
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if self.meta.csrf and self.csrf_token.errors:
@@ -43,7 +50,10 @@ class PageForm(FlaskForm):
                 target = next(iter(first), first) if isinstance(first, FormField) else first
                 found.extend((target.id, str(m)) for m in field.errors if isinstance(m, str))
             else:
-                found.extend((field.id, str(message)) for message in field.errors)
+                # A group of radio buttons links to its first button: a fieldset is not focusable.
+                target = f"{field.id}-0" if field.type == "RadioField" and field.choices \
+                    else field.id
+                found.extend((target, str(message)) for message in field.errors)
 
         for field in self:
             walk(field)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from prepplan.flow import state
@@ -40,6 +40,10 @@ def choose_first_language() -> str:
 @bp.route("/languages")
 def choose_language() -> str:
     back = request.args.get("next", "")
+    # The chooser speaks the language of the page the family came from, not English.
+    came_from = back.lstrip("/").split("/", 1)[0] if back.startswith("/") else ""
+    if came_from in BY_SLUG and not back.startswith("//"):
+        g.language = BY_SLUG[came_from]
     current = current_language()
     return render_template("pages/languages.html", current=current, choices=[
         (lang, _swap_language(back, lang.slug)) for lang in SITE_LANGUAGES

@@ -9,6 +9,8 @@ from pypdf import PdfReader
 
 from tests.servers import chromium, gunicorn, production_env
 
+ROOT = Path(__file__).resolve().parent.parent
+
 pytestmark = pytest.mark.browser
 
 
@@ -94,7 +96,44 @@ def test_an_error_is_announced_and_focus_moves_to_the_summary(server, browser):
         time.sleep(0.05)
     page.click('.error-summary a[href="#given_name"]')
     assert page.evaluate("location.hash") == "#given_name"
+    wait_for_focus(page, "given_name")
     assert page.evaluate("document.documentElement.dir") == "rtl"
+    context.close()
+
+
+def wait_for_focus(page, element_id: str) -> None:
+    deadline = time.monotonic() + 5
+    while page.evaluate("document.activeElement.id") != element_id:
+        assert time.monotonic() < deadline, f"focus never reached #{element_id}"
+        time.sleep(0.05)
+
+
+def test_an_error_link_to_radio_buttons_focuses_the_first_button(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{server}/en/plan/contacts/0")
+    page.fill("#given_name", "Ana")
+    page.fill("#phones-0-number", "508 555 0142")
+    submit(page)
+    page.goto(f"{server}/en/plan/caregiver")
+    submit(page)
+    page.click('.error-summary a[href="#primary_contact_id-0"]')
+    wait_for_focus(page, "primary_contact_id-0")
+    context.close()
+
+
+def test_after_the_idle_warning_focus_returns_to_where_it_was(server, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.clock.install()
+    page.goto(f"{server}/en/plan/children/0")
+    page.focus("#family_name")
+    page.clock.run_for(29 * 60 * 1000)  # the warning comes 2 minutes before the 30-minute limit
+    assert page.is_visible("#idle-warning")
+    assert page.evaluate("document.activeElement.id") == "idle-continue"
+    page.click("#idle-continue")
+    assert not page.is_visible("#idle-warning")
+    assert page.evaluate("document.activeElement.id") == "family_name"
     context.close()
 
 
@@ -168,4 +207,32 @@ def test_the_largest_possible_family_survives_in_a_real_browser(server, browser,
     assert page.url.endswith("/zh-Hans/plan/children")
     page.goto(f"{server}/zh-Hans/plan/children/9")
     assert page.input_value("#teacher") == "Ms. Last"
+    context.close()
+
+
+@pytest.mark.parametrize("lang", ["ar", "vi", "zh-Hans", "ht"])
+def test_the_school_preview_fits_a_320_pixel_screen_at_200_percent_text(server, browser, lang,
+                                                                        tmp_path):
+    """Where a family agrees to share: long e-mails and names without spaces wrap."""
+    import json
+
+    document = json.loads((ROOT / "examples" / "family-plan.json").read_text())
+    document["plan"]["contacts"][0]["email"] = (
+        "a.very.long.email.address.for.testing@some-long-domain-name.example.org")
+    document["plan"]["children"][0]["school"] = "Escuela_Primaria_Con_Un_Nombre_Sin_Espacios"
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(document), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.goto(f"{server}/{lang}/plan/upload")
+    page.set_input_files("#plan_file", str(plan_file))
+    page.click("main form button[type=submit]")
+    page.goto(f"{server}/{lang}/school/")
+    page.fill("#submitted_by", "Ana")
+    page.click("main form .actions button")
+    page.wait_for_url("**/school/preview")
+    for text_size in ("100%", "200%"):
+        page.evaluate(f"document.documentElement.style.fontSize = '{text_size}'")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, (lang, text_size, width)
     context.close()

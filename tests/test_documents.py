@@ -397,3 +397,38 @@ def test_no_plan_no_pdf(client):
     response = client.get("/es/plan/plan.pdf")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/es/")
+
+
+def test_a_copy_to_give_carries_no_private_item(app, client, example_plan):
+    """The family's complete copy keeps the private page; a copy to give (caregiver, school,
+    relatives) has no private page and its attached plan file holds no private item."""
+    from tests.markers import private_markers
+
+    plan, markers = private_markers(example_plan)
+    with app.app_context():
+        complete = render_plan_pdf(plan, language="es")
+        to_give = render_plan_pdf(plan, language="es", copy="to_give")
+    complete_text = " ".join(pages_text(complete))
+    given_text = " ".join(pages_text(to_give))
+    attached = load_plan(to_give).model_dump_json()
+    assert all(marker in complete_text or marker in load_plan(complete).model_dump_json()
+               for marker in markers)
+    for marker, where in markers.items():
+        assert marker not in given_text, where
+        assert marker not in attached, where
+    # Everything else is still there.
+    assert load_plan(to_give).children == plan.children
+    assert load_plan(to_give).contacts == plan.contacts
+
+
+def test_results_page_offers_both_copies_in_plain_words(client, example_plan):
+    from tests.walk import FlowWalker
+
+    FlowWalker(client, "en").walk(example_plan)
+    page = client.get("/en/plan/done").get_data(as_text=True)
+    assert 'name="copy" type="radio" value="to_give"' in page or 'value="to_give"' in page
+    given = client.get("/en/plan/plan.pdf?copy=to_give")
+    assert "to-give" in given.headers["Content-Disposition"]
+    text = " ".join(pages_text(given.data))
+    assert "A123-456-789" not in text and "girasol" not in text
+    assert "A copy to give to others" in text

@@ -228,3 +228,11 @@ def test_switching_language_in_the_middle_of_a_page_keeps_what_was_typed(client)
     assert 'value="Carmen"' in switched and 'value="508 555"' in switched
     assert "error-summary" not in switched  # not judged yet: the family has not pressed save
     assert FlowWalker(client).plan().contacts == []  # and not saved either
+
+
+def test_an_error_on_radio_buttons_links_to_the_first_button(client):
+    """A fieldset cannot take focus: the summary's link goes to the first radio button."""
+    client.post("/en/plan/contacts/0", data={"given_name": "Ana", "phones-0-number": "5085550142"})
+    page = client.post("/en/plan/caregiver", data={}).get_data(as_text=True)
+    assert 'href="#primary_contact_id-0"' in page
+    assert 'id="primary_contact_id-0"' in page

@@ -101,3 +101,11 @@ def test_lists_are_joined_as_each_language_joins_them(app):
         assert format_list(["安娜", "路易斯"], "zh_Hans") == "安娜和路易斯"
         assert format_list(["<b>", "Luis"], "en") == "&lt;b&gt; and Luis"
         assert format_list(["solo"], "ar") == "solo"
+
+
+def test_the_language_page_speaks_the_language_of_the_page_it_came_from(client):
+    page = client.get("/languages?next=/ar/plan/contacts").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "Delete everything now" not in page
+    english = client.get("/languages").get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in english

@@ -445,10 +445,49 @@ def test_sending_needs_a_school_and_the_agreement(inbox_app, example_plan):
     assert response.status_code == 400 and 'href="#schools-0"' in response.get_data(as_text=True)
     no_agreement = dict(fields, **{"schools-0": "chandler-elementary"})
     assert client.post("/es/school/send", data=no_agreement).status_code == 400
-    # One child only: the other is not sent.
+    # A child without a school is raised before anything is sent, by name.
     response = send(client, fields, schools=("chandler-elementary", ""))
-    assert len(references(response.get_data(as_text=True))) == 1
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and 'href="#schools-1"' in page
+    assert "Mateo" in page and rows(inbox_app, "school_updates") == []
+    # Only when the family says the other child gets the paper form is one child sent, and the
+    # page says so.
+    response = send(client, fields, schools=("chandler-elementary", "paper"))
+    page = response.get_data(as_text=True)
+    assert len(references(page)) == 1
     assert len(rows(inbox_app, "school_updates")) == 1
+    with inbox_app.test_request_context("/es/"), force_locale("es"):
+        assert gettext("Not sent online. Print the form below and give it to this child's "
+                       "school office.") in page
+
+
+def test_a_send_that_fails_halfway_says_what_went_and_a_retry_sends_only_the_rest(
+        inbox_app, example_plan, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    client = inbox_app.test_client()
+    give_plan(inbox_app, client, example_plan)
+    fields = choices_from(preview(client))
+    real_store = store.store_update
+    calls = []
+
+    def failing_second(update, **kwargs):
+        calls.append(kwargs["idempotency_key"])
+        if len(calls) == 2:
+            raise OperationalError("INSERT", {}, Exception("down"))
+        return real_store(update, **kwargs)
+
+    monkeypatch.setattr(store, "store_update", failing_second)
+    response = send(client, fields)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert len(rows(inbox_app, "school_updates")) == 1
+    first = references(page)
+    assert len(first) == 1 and "Sofía" in page
+    monkeypatch.setattr(store, "store_update", real_store)
+    retry = send(client, fields).get_data(as_text=True)
+    assert len(rows(inbox_app, "school_updates")) == 2
+    assert set(first) <= set(references(retry)) and len(references(retry)) == 2
 
 
 def test_an_unreachable_database_keeps_the_familys_work_and_offers_paper(

@@ -19,7 +19,9 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+import pydyf
 from weasyprint import CSS, HTML, Attachment
+from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -35,6 +37,43 @@ PRINT_STYLESHEETS = ("print/plan.css",)
 
 # Tagged PDF (PDF/UA-1): screen readers get headings, tables and reading order.
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+
+
+# --- Accessible tags ---------------------------------------------------------------------------
+# WeasyPrint's PDF/UA tagging drops three things a screen reader needs (WeasyPrint 70): the
+# language of an element with its own `lang` (English beneath an Arabic or Spanish label is read
+# with the wrong voice), the /Scope of table headers (PDF/UA, Matterhorn 15-003), and a link's
+# text (its /Contents is the anchor id). Each struct element WeasyPrint builds is yielded by
+# `_build_box_tree` together with its box; we add what the HTML says. The PDF structure test
+# (tests/test_pdf_structure.py) fails if a WeasyPrint upgrade changes this hook.
+_original_build_box_tree = weasyprint_tags._build_box_tree
+
+
+def _language_of(element) -> str | None:
+    return element.get("lang") if element is not None else None
+
+
+def _tag_with_html_facts(box, parent, *args, **kwargs):
+    html_element = getattr(getattr(box, "_box", box), "element", None)
+    for struct in _original_build_box_tree(box, parent, *args, **kwargs):
+        kind = str(struct.get("S", ""))
+        language = _language_of(html_element)
+        if language and getattr(box, "element_tag", None) not in ("html", "body"):
+            struct["Lang"] = pydyf.String(language)
+        if kind == "/TH" and html_element is not None:
+            scope = "/Row" if html_element.get("scope") == "row" else "/Column"
+            struct["A"]["Scope"] = scope
+        if kind == "/Link" and html_element is not None:
+            text = " ".join("".join(html_element.itertext()).split())
+            # A link split over lines or with a ::after page number has several annotations.
+            for part in box.descendants():
+                annotation = getattr(part, "link_annotation", None)
+                if annotation is not None and text:
+                    annotation["Contents"] = pydyf.String(text)
+        yield struct
+
+
+weasyprint_tags._build_box_tree = _tag_with_html_facts
 
 
 class RefusedURL(ValueError):

@@ -22,9 +22,14 @@ from prepplan.flow.choices import DOCUMENT_KIND_LABELS, PHONE_KIND_LABELS, RELAT
 from prepplan.i18n import SiteLanguage, document_language, format_date, format_phone
 from prepplan.plan.model import Contact, Person, Phone, Plan
 from prepplan.plan.planfile import ATTACHMENT_NAME, dump_plan
+from prepplan.plan.privacy import without_private
 
 Paper = Literal["letter", "a4"]
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
+# "complete": the family's own copy, private page included. "to_give": for a caregiver, a relative
+# or a school: made from the plan without its private fields, attachment included.
+Copy = Literal["complete", "to_give"]
+COPIES: tuple[Copy, ...] = ("complete", "to_give")
 
 # How many people fit on a wallet card (credit-card size) with their phone numbers, and how
 # long a name may be there (in Latin letters; a Chinese character counts as two).
@@ -255,21 +260,31 @@ def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) 
 
 
 def render_plan_html(
-    plan: Plan, *, language: str, bilingual: bool = False, paper: Paper = "letter"
+    plan: Plan, *, language: str, bilingual: bool = False, paper: Paper = "letter",
+    copy: Copy = "complete",
 ) -> str:
     """The plan as HTML for the PDF, in ``language`` (a site language code or slug)."""
     if paper not in PAPER_SIZES:
         raise ValueError("paper must be 'letter' or 'a4'")
+    if copy not in COPIES:
+        raise ValueError("copy must be 'complete' or 'to_give'")
+    if copy == "to_give":
+        plan = without_private(plan)
     with document_language(language) as site_language:
         template = current_app.jinja_env.get_template("documents/plan.html")
-        return template.render(_context(plan, site_language, bilingual, paper))
+        context = _context(plan, site_language, bilingual, paper)
+        return template.render(context, copy_to_give=copy == "to_give")
 
 
 def render_plan_pdf(
-    plan: Plan, *, language: str, bilingual: bool = False, paper: Paper = "letter"
+    plan: Plan, *, language: str, bilingual: bool = False, paper: Paper = "letter",
+    copy: Copy = "complete",
 ) -> bytes:
-    """The plan PDF, carrying the plan file so that uploading the PDF restores the plan."""
-    html = render_plan_html(plan, language=language, bilingual=bilingual, paper=paper)
+    """The plan PDF, carrying the plan file so that uploading the PDF restores the plan. A copy
+    to give carries the plan file without its private items."""
+    if copy == "to_give":
+        plan = without_private(plan)
+    html = render_plan_html(plan, language=language, bilingual=bilingual, paper=paper, copy=copy)
     with document_language(language):
         description = _(
             "Your plan file. To update your plan next year, upload this PDF on the plan website."

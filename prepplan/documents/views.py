@@ -30,8 +30,10 @@ def plan_pdf() -> Response:
     paper = "a4" if request.args.get("paper") == "a4" else "letter"
     # "1" from a link, "y" from the results page's checkbox.
     bilingual = request.args.get("bilingual", "").lower() in ("1", "y", "yes", "on", "true")
+    copy = "to_give" if request.args.get("copy") == "to_give" else "complete"
     pdf = render_plan_pdf(plan, language=_document_language_code(), bilingual=bilingual,
-                          paper=paper)
+                          paper=paper, copy=copy)
     # An ASCII name with only a date in it: nothing personal in a download list.
-    filename = f"family-plan-{(plan.made_on or date.today()).isoformat()}.pdf"
+    kind = "-to-give" if copy == "to_give" else ""
+    filename = f"family-plan{kind}-{(plan.made_on or date.today()).isoformat()}.pdf"
     return attachment(pdf, "application/pdf", filename)

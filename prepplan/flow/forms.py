@@ -349,6 +349,14 @@ class DocumentOptionsForm(FlaskForm):
 
     language = SelectField(_l("Language of the PDF"),
                            description=_l("A caregiver can have a copy in their own language."))
+    # Translators: which copy of the plan to download. The private items are A-numbers, the family
+    # code word, the lawyer and the consulate.
+    copy = RadioField(_l("Which copy?"), choices=options({
+        "complete": _l("My complete copy, with the private page (A-numbers, family code word, "
+                       "lawyer and consulate)"),
+        "to_give": _l("A copy to give to others (caregiver, school, relatives), without any "
+                      "private items"),
+    }), default="complete")
     bilingual = BooleanField(_l("Add English under each heading"))
     paper = RadioField(_l("Paper size"),
                        choices=options({"letter": _l("US Letter"), "a4": _l("A4")}),

@@ -404,7 +404,8 @@ def results() -> Any:
     if not plan.children and not plan.contacts:
         return redirect(url_for("pages.start"))
     options = forms.DocumentOptionsForm(
-        formdata=None, data={"language": current_language().code, "paper": "letter"})
+        formdata=None,
+        data={"language": current_language().code, "paper": "letter", "copy": "complete"})
     options.language.choices = forms.options((lang.code, lang.native_name)
                                              for lang in SITE_LANGUAGES)
     return render_template("flow/results.html", plan=plan, options=options,

@@ -33,6 +33,9 @@ from prepplan.security import attachment
 
 bp = Blueprint("school", __name__, url_prefix="/<lang:lang>/school")
 
+# A child whose school is not in the district's inbox: the family gives the paper form instead.
+ON_PAPER = "paper"
+
 
 @bp.context_processor
 def _labels() -> dict:
@@ -64,6 +67,8 @@ def _form(plan: Plan, formdata: Any = None) -> SchoolUpdateForm:
     schools = district()
     if schools is not None:
         choices = [("", _("Choose the school"))] + [(s.id, s.name) for s in schools.schools]
+        # Translators: a choice in the list of schools, for a child whose school is not on it.
+        choices.append((ON_PAPER, _("Not on this list: I will give the paper form")))
         for index, field in enumerate(form.schools):
             field.choices = choices
             if not field.data and field.data != "":
@@ -103,12 +108,12 @@ def _render_review(plan: Plan, form: SchoolUpdateForm, errors=None) -> str:
 
 def _render_preview(plan: Plan, form: SchoolUpdateForm, updates: list[SchoolUpdate], *,
                     errors=None, notice: str = "", inbox_error: bool = False,
-                    status: int = 200) -> tuple[str, int]:
+                    sent_before=(), status: int = 200) -> tuple[str, int]:
     page = render_template(
         "school/preview.html", plan=plan, form=form, updates=updates,
         shared_contacts=_shared_contacts(updates), district=district(),
         errors=errors or [], form_errors=bool(errors), notice=notice,
-        inbox_error=inbox_error,
+        inbox_error=inbox_error, sent_before=sent_before,
         retention_days=current_app.config["RETENTION_DAYS"],
     )
     return page, status
@@ -198,28 +203,38 @@ def send() -> Any:
     plan, form, updates, page = _agreed_updates()
     if updates is None:
         return page
-    chosen = [(index, schools.school(field.data or "")) for index, field in enumerate(form.schools)]
-    if not any(school for _index, school in chosen):
+    # Every child is accounted for before anything leaves: sent to a school on the list, or
+    # explicitly left for the paper form. A child is never skipped without the family saying so.
+    for index, field in enumerate(form.schools):
+        if field.data != ON_PAPER and schools.school(field.data or "") is None:
+            field.errors = [_("Choose the school for %(name)s, or choose to give the paper form.",
+                              name=_child_name(plan, index))]
+    if not form.error_list() and all(field.data == ON_PAPER for field in form.schools):
         form.schools[0].errors = [_("Choose the school for at least one child.")]
+    if form.error_list():
         return _render_preview(plan, form, updates, errors=form.error_list(), status=400)
 
     from prepplan.school import store
 
     receipts = []
     try:
-        for index, school in chosen:
-            if school is None:
+        for index, field in enumerate(form.schools):
+            if field.data == ON_PAPER:
                 continue
+            # The same key on a retry: a child already sent is not sent twice.
             receipt = store.store_update(
-                updates[index], school_id=school.id,
+                updates[index], school_id=field.data,
                 idempotency_key=f"{form.submission_id.data}:{index}",
             )
             receipts.append((updates[index], schools.school(receipt.school_id), receipt))
     except SQLAlchemyError as error:
         # The type only: a database error's message can quote the values it was given.
         current_app.logger.warning("school inbox unreachable (%s)", type(error).__name__)
-        return _render_preview(plan, form, updates, inbox_error=True, status=503)
-    return render_template("school/sent.html", receipts=receipts, form=form,
+        return _render_preview(plan, form, updates, inbox_error=True, sent_before=receipts,
+                               status=503)
+    on_paper = [updates[index] for index, field in enumerate(form.schools)
+                if field.data == ON_PAPER]
+    return render_template("school/sent.html", receipts=receipts, on_paper=on_paper, form=form,
                            title=_("Sent to the school"))
 
 
