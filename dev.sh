@@ -164,5 +164,5 @@ case $cmd in
   upgrade-check) upgrade_check "${@:2}" ;;
   compile) compile_catalogs ;;
   bench) "$PY" bench/run.py "${@:2}" ;;
-  *) sed -n '2,16p' "$0"; exit 2 ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac
