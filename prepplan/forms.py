@@ -48,3 +48,8 @@ class PageForm(FlaskForm):
         for field in self:
             walk(field)
         return found
+
+
+class ConfirmForm(PageForm):
+    """A button that changes something and asks nothing (continue, remove, move, log out): the
+    CSRF check only."""

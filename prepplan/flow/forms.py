@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import phonenumbers
 from babel.dates import format_date, get_date_format, parse_date
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -31,6 +30,7 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
+from prepplan import phones
 from prepplan.flow.choices import (
     DOCUMENT_KIND_LABELS,
     GUARDIAN_RELATIONSHIPS,
@@ -45,6 +45,7 @@ from prepplan.plan.model import (
     MEDIUM_TEXT,
     PERSON_LANGUAGES,
     SHORT_TEXT,
+    Phone,
 )
 
 
@@ -66,25 +67,10 @@ def long_text(label, description=None) -> TextAreaField:
 
 # --- phones ---------------------------------------------------------------------------------
 
-def parse_phone(typed: str) -> phonenumbers.PhoneNumber | None:
-    """A number as people type it: US by default, international with + or 011."""
-    cleaned = typed.strip()
-    if cleaned.startswith("011"):
-        cleaned = "+" + cleaned[3:]
-    try:
-        number = phonenumbers.parse(cleaned, "US")
-    except phonenumbers.NumberParseException:
-        return None
-    return number if phonenumbers.is_valid_number(number) else None
-
-
-def to_e164(typed: str) -> str:
-    number = parse_phone(typed)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else ""
-
-
 def valid_phone(form, field) -> None:
-    if field.data and parse_phone(field.data) is None:
+    """The number the family typed (whatever the field's data) is one a phone can dial."""
+    typed = (field.raw_data[0] if field.raw_data else "").strip()
+    if typed and not phones.is_valid(typed):
         raise ValidationError(_l(
             "Enter a phone number like %(local)s, or with the country code, like "
             "%(international)s.",
@@ -92,20 +78,53 @@ def valid_phone(form, field) -> None:
         ))
 
 
+def typed_length(form, field) -> None:
+    typed = (field.raw_data[0] if field.raw_data else "").strip()
+    if len(typed) > SHORT_TEXT:
+        raise ValidationError(TOO_LONG % {"max": SHORT_TEXT})
+
+
+class PhoneField(Field):
+    """One phone number box whose data is the plan's own ``Phone`` (None when left empty)."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, kind: str = "work", **kwargs):
+        super().__init__(label, validators or [Optional(), typed_length, valid_phone], **kwargs)
+        self.kind = kind
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.number if isinstance(self.data, Phone) else ""
+
+    def process_formdata(self, valuelist) -> None:
+        typed = (valuelist[0] if valuelist else "").strip()
+        # Too long to be a number: no Phone is made; typed_length says why.
+        self.data = phones.phone_from_typed(typed, self.kind) if len(typed) <= SHORT_TEXT else None
+
+
 class PhoneForm(Form):
-    number = StringField(_l("Phone number"), [Optional(), Length(max=SHORT_TEXT, message=TOO_LONG),
-                                              valid_phone])
+    number = StringField(_l("Phone number"), [Optional(), typed_length, valid_phone])
     kind = SelectField(_l("Type of phone"), choices=options(PHONE_KIND_LABELS),
                        default="mobile")
     can_text = BooleanField(_l("Can receive text messages"))
 
 
-def phone_list(min_entries: int = MAX_PHONES) -> FieldList:
-    return FieldList(FormField(PhoneForm), min_entries=min_entries, max_entries=MAX_PHONES)
+class PhoneListField(FieldList):
+    """A person's phone boxes; its data is the plan's ``list[Phone]``, empty boxes left out."""
+
+    @property
+    def data(self) -> list[Phone]:  # type: ignore[override]
+        found = [phones.phone_from_typed(entry.form.number.data, entry.form.kind.data or "mobile",
+                                         bool(entry.form.can_text.data))
+                 if len((entry.form.number.data or "").strip()) <= SHORT_TEXT else None
+                 for entry in self.entries]
+        return [phone for phone in found if phone]
 
 
-def single_phone(label) -> StringField:
-    return StringField(label, [Optional(), Length(max=SHORT_TEXT, message=TOO_LONG), valid_phone])
+def phone_list(min_entries: int = MAX_PHONES) -> PhoneListField:
+    return PhoneListField(FormField(PhoneForm), min_entries=min_entries, max_entries=MAX_PHONES)
 
 
 # --- dates ----------------------------------------------------------------------------------
@@ -222,9 +241,9 @@ class ChildForm(PageForm):
     medications = long_text(_l("Medicines and when to take them"))
     medical_conditions = long_text(_l("Medical conditions"))
     doctor_name = short(_l("Doctor or clinic"))
-    doctor_phone = single_phone(_l("Doctor's phone number"))
+    doctor_phone = PhoneField(_l("Doctor's phone number"))
     dentist_name = short(_l("Dentist"))
-    dentist_phone = single_phone(_l("Dentist's phone number"))
+    dentist_phone = PhoneField(_l("Dentist's phone number"))
     health_insurance = medium(_l("Health insurance"), _l("For example MassHealth, and the member "
                                                         "number if you want."))
     special_needs = long_text(_l("Special needs, IEP or 504 plan"))
@@ -320,7 +339,7 @@ DocumentsForm = documents_form_class()
 
 class HelpContactForm(Form):
     name = short(_l("Name"))
-    phone = single_phone(_l("Phone number"))
+    phone = PhoneField(_l("Phone number"))
 
 
 class HelpForm(PageForm):
@@ -335,10 +354,6 @@ class PrivateForm(PageForm):
         _l("A word only your family and your caregivers know. Your children can ask for it "
            "before going with anyone."),
     )
-
-
-class RemoveForm(PageForm):
-    """Confirms removing one entry (a child, a contact)."""
 
 
 class UploadForm(PageForm):

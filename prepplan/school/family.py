@@ -98,7 +98,7 @@ def _no_plan() -> str:
 
 def _render_review(plan: Plan, form: SchoolUpdateForm, errors=None) -> str:
     return render_template("school/review.html", plan=plan, form=form,
-                           errors=errors or [], form_errors=bool(errors))
+                           errors=errors or [])
 
 
 def _render_preview(plan: Plan, form: SchoolUpdateForm, updates: list[SchoolUpdate], *,
@@ -107,7 +107,7 @@ def _render_preview(plan: Plan, form: SchoolUpdateForm, updates: list[SchoolUpda
     page = render_template(
         "school/preview.html", plan=plan, form=form, updates=updates,
         shared_contacts=_shared_contacts(updates), district=district(),
-        errors=errors or [], form_errors=bool(errors), notice=notice,
+        errors=errors or [], notice=notice,
         inbox_error=inbox_error,
         retention_days=current_app.config["RETENTION_DAYS"],
     )

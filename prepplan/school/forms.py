@@ -147,10 +147,6 @@ class LoginForm(PageForm):
                                               Length(max=1024, message=TOO_LONG)])
 
 
-class ActionForm(PageForm):
-    """A staff button that changes something (mark entered, log out): CSRF only."""
-
-
 EXPORT_FORMATS = ("edfi", "powerschool")
 
 

@@ -25,9 +25,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 
+from prepplan.forms import ConfirmForm
 from prepplan.school import accounts, exports, labels, store
 from prepplan.school.encryption import RecordUnreadable
-from prepplan.school.forms import ActionForm, ExportForm, LoginForm
+from prepplan.school.forms import ExportForm, LoginForm
 from prepplan.security import attachment
 
 bp = Blueprint("staff", __name__, url_prefix="/<lang:lang>/staff")
@@ -71,13 +72,12 @@ def login() -> Any:
             form.email.errors = [_("The e-mail address or password is not right.")]
             status = 401
     errors = form.error_list()
-    return render_template("school/staff/login.html", form=form, errors=errors,
-                           form_errors=bool(errors)), status
+    return render_template("school/staff/login.html", form=form, errors=errors), status
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    if ActionForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         accounts.end_session()
     return redirect(url_for("staff.login"))
 
@@ -103,7 +103,7 @@ def updates() -> Any:
                 rows.append((row, None))
         store.audit(db, g.staff.email, "list")
     return render_template("school/staff/list.html", rows=rows, show=show,
-                           export_form=ExportForm(), action_form=ActionForm())
+                           export_form=ExportForm(), action_form=ConfirmForm())
 
 
 def _own_update(db, reference: str) -> store.StoredUpdate:
@@ -124,13 +124,13 @@ def update(reference: str) -> Any:
             record = None
         store.audit(db, g.staff.email, "view", row.reference, row.school_id)
     return render_template("school/staff/update.html", row=row, record=record,
-                           action_form=ActionForm())
+                           action_form=ConfirmForm())
 
 
 @bp.route("/updates/<reference>/entered", methods=["POST"])
 @staff_required
 def mark_entered(reference: str) -> Response:
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     with store.session() as db:
         row = _own_update(db, reference)
