@@ -1,5 +1,6 @@
-"""Everything about languages: which ones the site speaks, how one is chosen, text direction,
-locale formats, and rendering a message in two languages at once.
+"""Everything about languages: which ones the site speaks, how one is chosen, and locale formats.
+Text direction is in direction.py, text in two languages in bilingual.py, phone numbers in
+phones.py.
 
 The language of a page comes from its URL (``/es/...``), so a liaison can share a link or QR code
 per language; ``/`` falls back to the browser's Accept-Language. The language of a document comes
@@ -15,7 +16,6 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import phonenumbers
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.lists import format_list as babel_format_list
@@ -127,21 +127,6 @@ def document_language(code: str) -> Iterator[SiteLanguage]:
         yield language
 
 
-def both(message: str, english: bool = True, **variables: object) -> Markup:
-    """A message in the current language with the English original beneath it.
-
-    Used by bilingual documents (and liaison mode): ``{{ both("Emergency contacts") }}``.
-    Extracted like ``_`` (see babel.cfg).
-    """
-    translated = escape(_(message, **variables))
-    source = escape(message % variables if variables else message)
-    if not english or str(get_locale()) == "en" or translated == source:
-        return Markup(translated)  # noqa: S704 (escaped above)
-    # Both parts are escaped above; the wrapper is our own markup.
-    pair = '<span class="tr">{}</span> <span class="en" lang="en" dir="ltr">{}</span>'
-    return Markup(pair).format(translated, source)  # noqa: S704
-
-
 def language_name(code: str, in_language: str | None = None) -> str:
     """A person's language named in the reader's language, from CLDR."""
     reader = in_language or str(get_locale() or "en")
@@ -171,36 +156,6 @@ def format_list(items, language: str | None = None) -> Markup:
     return Markup(joined)  # noqa: S704 (escaped above)
 
 
-def format_phone(e164_or_typed: str, language: str | None = None) -> str:
-    """A phone number as its reader expects it: US numbers in national form for readers of
-    English and Spanish, international form otherwise (it reads the same in every country)."""
-    try:
-        number = phonenumbers.parse(e164_or_typed, "US")
-    except phonenumbers.NumberParseException:
-        return e164_or_typed
-    if not phonenumbers.is_valid_number(number):
-        return e164_or_typed
-    reader = language or str(get_locale() or "en")
-    if number.country_code == 1 and reader.split("_")[0] in ("en", "es"):
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
-def isolate_ltr(text: str) -> str:
-    """Plain text (an error message, a PDF string) kept left to right inside right-to-left text:
-    Unicode's left-to-right isolate. Used for example numbers put into translated messages."""
-    return f"\u2066{text}\u2069"
-
-
-def ltr(value: object) -> Markup:
-    """Keep a phone number, e-mail, date or Latin name readable inside right-to-left text.
-
-    A ``dir="ltr"`` span works in browsers and in WeasyPrint (which ignores ``<bdi>``)."""
-    if value in (None, ""):
-        return Markup("")
-    return Markup('<span dir="ltr" class="ltr">{}</span>').format(value)
-
-
 def init_app(app: Flask) -> None:
     app.url_map.converters["lang"] = LanguageConverter
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
@@ -227,6 +182,5 @@ def init_app(app: Flask) -> None:
             "review_status": review_status(language.code),
         }
 
-    app.jinja_env.globals.update(both=both, ltr=ltr, language_name=language_name)
-    app.jinja_env.filters.update(date=format_date, phone=format_phone, ltr=ltr,
-                                 join_list=format_list)
+    app.jinja_env.globals.update(language_name=language_name)
+    app.jinja_env.filters.update(date=format_date, join_list=format_list)

@@ -14,7 +14,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 
-from prepplan.i18n import SITE_LANGUAGES, format_date, format_phone
+from prepplan.i18n import SITE_LANGUAGES, format_date
+from prepplan.phones import for_reader as format_phone
 from prepplan.plan.model import PERSON_LANGUAGES
 from tests.markers import NOT_FREE_TEXT
 

@@ -17,6 +17,7 @@ from babel.messages.mofile import write_mo
 from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 
+from prepplan.direction import text_direction
 from prepplan.documents.plan_pdf import (
     css_string,
     page_counter_content,
@@ -24,7 +25,6 @@ from prepplan.documents.plan_pdf import (
     render_plan_pdf,
     review_date,
     shorten,
-    text_direction,
 )
 from prepplan.flow import state
 from prepplan.plan.model import Child, Contact, Phone, Plan
@@ -286,7 +286,7 @@ def test_arabic_plan_is_right_to_left(app, example_plan):
         spanish = render_plan_pdf(example_plan, language="es")
     assert '<html lang="ar" dir="rtl">' in html
     # Latin names and phone numbers keep their own direction inside the Arabic text.
-    assert '<span dir="ltr">Carmen Ortega</span>' in html
+    assert '<span dir="ltr" class="isolate">Carmen Ortega</span>' in html
     assert 'dir="ltr" class="ltr phone-number">+1 508-555-0123</span>' in html
 
     def heading_x(pdf: bytes) -> float:

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from prepplan.i18n import SITE_LANGUAGES, format_phone, site_language
+from prepplan.i18n import SITE_LANGUAGES, site_language
+from prepplan.phones import for_reader as format_phone
 from tests.walk import FlowWalker
 
 

@@ -15,11 +15,14 @@ from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from prepplan import phones
+from prepplan.bilingual import label as bilingual_label
+from prepplan.direction import isolate
 from prepplan.documents.pdf import render_pdf
 from prepplan.flow.choices import DOCUMENT_KIND_LABELS, PHONE_KIND_LABELS, RELATIONSHIP_LABELS
-from prepplan.i18n import SiteLanguage, document_language, format_date, format_phone
+from prepplan.i18n import SiteLanguage, document_language, format_date
 from prepplan.plan.model import Contact, Person, Phone, Plan
 from prepplan.plan.planfile import ATTACHMENT_NAME, dump_plan
 
@@ -35,52 +38,7 @@ CARD_NAME_WIDTH = 30
 CARD_LONG_NAME_WIDTH = 56  # the lawyer's office, on two lines
 
 
-# --- Text direction ---------------------------------------------------------------------------
-
-def text_direction(text: str, default: str = "ltr") -> str:
-    """The direction of a piece of text by its first strong character (like ``dir="auto"``,
-    which WeasyPrint does not support)."""
-    for character in text:
-        kind = unicodedata.bidirectional(character)
-        if kind in ("R", "AL"):
-            return "rtl"
-        if kind == "L":
-            return "ltr"
-    return default
-
-
-def isolated(value: object) -> Markup:
-    """Something a family typed, kept in its own direction inside the document's text: a Latin
-    name in an Arabic plan, an Arabic name in a Spanish one."""
-    text = "" if value is None else str(value)
-    if not text:
-        return Markup("")
-    return Markup('<span dir="{}">{}</span>').format(text_direction(text), text)
-
-
 # --- Labels -----------------------------------------------------------------------------------
-
-# The same shape as i18n.both(), so the stylesheet treats both alike.
-_PAIRED = Markup('<span class="tr">{}</span> <span class="en" lang="en" dir="ltr">{}</span>')
-
-
-def _paired(translated: str, english: str) -> Markup:
-    return _PAIRED.format(translated, english)
-
-
-def choice_label(labels: dict, code: str, english: bool = False) -> Markup:
-    """A coded choice (relationship, phone kind, document kind) in the reader's language, with
-    the English beneath when asked for."""
-    label = labels.get(code)
-    if label is None:
-        return escape(code)
-    translated = str(label)
-    if not english or str(get_locale()) == "en":
-        return escape(translated)
-    with force_locale("en"):
-        source = str(label)
-    return escape(translated) if source == translated else _paired(translated, source)
-
 
 # A phone's kind when it can also receive text messages: whole sentences for translators, not a
 # kind glued to a phrase.
@@ -98,13 +56,13 @@ def phone_number(phone: Phone | None) -> Markup:
     """A phone number formatted for the reader, always left to right."""
     if phone is None or not (phone.e164 or phone.number):
         return Markup("")
-    formatted = format_phone(phone.e164 or phone.number, str(get_locale()))
-    return Markup('<span dir="ltr" class="ltr phone-number">{}</span>').format(formatted)
+    formatted = phones.for_reader(phones.best_form(phone.e164, phone.number), str(get_locale()))
+    return isolate(formatted, "ltr", "phone-number")
 
 
 def phone_kind(phone: Phone, english: bool = False) -> Markup:
     labels = CAN_TEXT_LABELS if phone.can_text else PHONE_KIND_LABELS
-    return choice_label(labels, phone.kind, english=english)
+    return bilingual_label(labels, phone.kind, english=english)
 
 
 def first_phone(person: Person) -> Phone | None:
@@ -238,8 +196,6 @@ def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) 
             if child.given_name or child.full_name),
         "card_contacts": _card_contacts(plan),
         # Helpers: the template gets plain data and these pure functions, nothing else.
-        "isolated": isolated,
-        "text_direction": text_direction,
         "date": lambda value: format_date(value, "long", language.code),
         "phone_number": phone_number,
         "phone_kind": phone_kind,
@@ -247,9 +203,9 @@ def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) 
         "card_holder": lambda name: shorten(name, CARD_HOLDER_WIDTH),
         "card_name": lambda name: shorten(name, CARD_NAME_WIDTH),
         "card_long_name": lambda name: shorten(name, CARD_LONG_NAME_WIDTH),
-        "relationship": lambda code, english=False: choice_label(
+        "relationship": lambda code, english=False: bilingual_label(
             RELATIONSHIP_LABELS, code, english),
-        "document_kind": lambda code, english=False: choice_label(
+        "document_kind": lambda code, english=False: bilingual_label(
             DOCUMENT_KIND_LABELS, code, english),
     }
 

@@ -31,6 +31,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 from wtforms.widgets import TextInput
 
 from prepplan import phones
+from prepplan.direction import isolate_in_text
 from prepplan.flow.choices import (
     DOCUMENT_KIND_LABELS,
     GUARDIAN_RELATIONSHIPS,
@@ -38,7 +39,7 @@ from prepplan.flow.choices import (
     RELATIONSHIP_LABELS,
 )
 from prepplan.forms import TOO_LONG, PageForm, options
-from prepplan.i18n import isolate_ltr, language_name
+from prepplan.i18n import language_name
 from prepplan.plan.model import (
     LONG_TEXT,
     MAX_PHONES,
@@ -74,7 +75,8 @@ def valid_phone(form, field) -> None:
         raise ValidationError(_l(
             "Enter a phone number like %(local)s, or with the country code, like "
             "%(international)s.",
-            local=isolate_ltr("508 555 0123"), international=isolate_ltr("+52 55 1234 5678"),
+            local=isolate_in_text("508 555 0123"),
+            international=isolate_in_text("+52 55 1234 5678"),
         ))
 
 

@@ -22,9 +22,11 @@ from markupsafe import Markup
 from pydantic import BaseModel
 from wtforms import Field, FieldList, FormField, RadioField, SelectField
 
+from prepplan import phones
+from prepplan.direction import isolate
 from prepplan.flow import forms
 from prepplan.forms import PageForm
-from prepplan.i18n import format_date, format_list, format_phone, ltr
+from prepplan.i18n import format_date, format_list
 from prepplan.plan.model import (
     DOCUMENT_KINDS,
     MAX_CHILDREN,
@@ -42,7 +44,6 @@ from prepplan.plan.model import (
     Plan,
     PlanPart,
 )
-from prepplan.templating import bdi
 
 # Fields a page form has that are not answers.
 NOT_ANSWERS = ("csrf_token", "submit")
@@ -99,21 +100,21 @@ def shown(value: Any) -> str:
     """An answer as the check page shows it, by its type: phone numbers formatted for the reader
     and kept left to right, dates in the reader's language, the family's text isolated."""
     if isinstance(value, Phone):
-        return ltr(format_phone(value.e164 or value.number))
+        return isolate(phones.for_reader(phones.best_form(value.e164, value.number)), "ltr")
     if isinstance(value, list) and all(isinstance(item, Phone) for item in value):
         return format_list(shown(item) for item in value)
     if isinstance(value, date):
-        return bdi(format_date(value))
+        return isolate(format_date(value))
     if isinstance(value, BaseModel):  # a nested part: what is filled in, in order
         return Markup(" · ").join(shown(v) for v in model_fields(value).values() if v)
-    return bdi(value) if value else ""
+    return isolate(value) if value else ""
 
 
 def field_value(field: Field) -> str:
     """What a (loaded) form field holds, as the check page shows it."""
     if isinstance(field, RadioField | SelectField):
         chosen = {str(value): label for value, label, *_ in field.iter_choices()}
-        return bdi(chosen.get(str(field.data), "")) if field.data else ""
+        return isolate(chosen.get(str(field.data), "")) if field.data else ""
     if isinstance(field, FormField):
         return Markup(" · ").join(shown(sub.data) for sub in field.form if sub.data)
     return shown(answer(field))
@@ -243,7 +244,7 @@ def _out_of_area_changes(plan: Plan, form: Any) -> dict[str, Any]:
 
 def _out_of_area_rows(step: Step, plan: Plan, form: Any, href: str) -> list[CheckRow]:
     contact = plan.out_of_area_contact
-    return [CheckRow(step.title, bdi(contact.full_name), href)] if contact else []
+    return [CheckRow(step.title, isolate(contact.full_name), href)] if contact else []
 
 
 def _caregiver_form(plan: Plan, **kwargs: Any) -> PageForm:
@@ -253,7 +254,7 @@ def _caregiver_form(plan: Plan, **kwargs: Any) -> PageForm:
 def _caregiver_notes_rows(step: Step, plan: Plan, form: Any, href: str) -> list[CheckRow]:
     # The notes are long: the check page names the topics that are filled in.
     topics = [f.label.text for f in form if f.short_name not in NOT_ANSWERS and f.data]
-    return [CheckRow(step.title, bdi(" · ".join(str(topic) for topic in topics)), href)]
+    return [CheckRow(step.title, isolate(" · ".join(str(topic) for topic in topics)), href)]
 
 
 def _documents_load(plan: Plan) -> dict[str, Any]:
@@ -270,7 +271,7 @@ def _documents_changes(plan: Plan, form: Any) -> dict[str, Any]:
 
 
 def _documents_rows(step: Step, plan: Plan, form: Any, href: str) -> list[CheckRow]:
-    rows = [CheckRow(f.label.text, bdi(f.form.where.data) if f.form.where.data else "", href)
+    rows = [CheckRow(f.label.text, isolate(f.form.where.data) if f.form.where.data else "", href)
             for f in form if isinstance(f, FormField) and field_value(f)]
     return [*rows, CheckRow(form.copies_held_by.label.text, field_value(form.copies_held_by), href)]
 

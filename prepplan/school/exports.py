@@ -17,6 +17,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 
+from prepplan import phones
 from prepplan.plan.model import MAX_PHONES
 from prepplan.school.record import SchoolContact, SchoolPhone, SchoolUpdate
 
@@ -95,13 +96,7 @@ def neutralise_cell(value: object) -> str:
 
 
 def phone_cell(phone: SchoolPhone) -> str:
-    """A number an office system accepts: North American numbers as 508-555-0142 (a leading
-    "+" would be neutralised as a formula), others in E.164 (the office sees the apostrophe)."""
-    number = phone.e164 or phone.as_typed
-    if phone.e164.startswith("+1") and len(phone.e164) == 12 and phone.e164[1:].isdigit():
-        digits = phone.e164[2:]
-        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-    return number
+    return phones.export_cell(phone.e164, phone.as_typed)
 
 
 def _boolean(value: bool | None) -> str:
@@ -308,7 +303,8 @@ def vcard(contact: SchoolContact, note: str = "") -> str:
         types = VCARD_PHONE_TYPES[phone.kind]
         if phone.can_receive_texts and types != "CELL":
             types += ",MSG"
-        lines.append(f"TEL;TYPE={types}:{_vcard_text(phone.e164 or phone.as_typed)}")
+        number = phones.vcard_value(phone.e164, phone.as_typed)
+        lines.append(f"TEL;TYPE={types}:{_vcard_text(number)}")
     if contact.email:
         lines.append(f"EMAIL;TYPE=INTERNET:{_vcard_text(contact.email)}")
     if note:

@@ -3,9 +3,7 @@ the vCards. The record holds codes (``aunt_uncle``, ``mobile``); people read the
 
 from __future__ import annotations
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from prepplan.flow.choices import PHONE_KIND_LABELS, RELATIONSHIP_LABELS
 from prepplan.i18n import language_name
@@ -35,23 +33,6 @@ def yes_no(value: bool | None) -> str:
 
 def person_language(code: str) -> str:
     return language_name(code)
-
-
-def in_english_too(text_in_english: str, translated: str, family_is_english: bool) -> Markup:
-    """English for the office with the family's words beside it (one span each)."""
-    english = Markup('<span class="en" lang="en">{}</span>').format(text_in_english)
-    if family_is_english or text_in_english == translated:
-        return english
-    return english + Markup(' <span class="tr">{}</span>').format(translated)
-
-
-def bilingual(render, family_language: str) -> Markup:
-    """``render()`` called once in English and once in the family's language."""
-    with force_locale("en"):
-        english = str(render())
-    with force_locale(family_language):
-        translated = str(render())
-    return in_english_too(english, translated, family_language == "en")
 
 
 def contact_note_for_phone(contact: SchoolContact) -> str:

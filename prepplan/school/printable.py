@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import render_template
-from flask_babel import gettext as _
 
+from prepplan import bilingual
 from prepplan.documents.pdf import render_pdf
 from prepplan.i18n import document_language, format_date
 from prepplan.school import labels
@@ -24,14 +24,12 @@ def render_school_form_html(updates: Sequence[SchoolUpdate]) -> str:
     family_language = updates[0].family_language
     with document_language(family_language) as language:
 
+        # An office form: English first, the family's language beside it.
         def pair(render):
-            return labels.bilingual(render, language.code)
+            return bilingual.rendered(render, english_first=True)
 
         def both(message: str, **variables: object):
-            # i18n.both, English first, and once only while a message has no translation yet.
-            english = message % variables if variables else message
-            return labels.in_english_too(english, _(message, **variables),
-                                         language.code == "en")
+            return bilingual.both(message, english_first=True, **variables)
 
         def date_pair(value):
             return pair(lambda: format_date(value, "long")) if value else ""
