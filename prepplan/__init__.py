@@ -27,12 +27,11 @@ def create_app(
     if test_config:
         app.config.update(test_config)
 
-    from prepplan import i18n, security, templating
-    from prepplan.flow import state
+    from prepplan import i18n, plan_state, security, templating
 
     security.init_app(app)
     i18n.init_app(app)
-    state.init_app(app)
+    plan_state.init_app(app)
     templating.init_app(app)
 
     from prepplan import pages

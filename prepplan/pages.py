@@ -5,19 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from prepplan.flow import state
 from prepplan.i18n import BY_SLUG, SITE_LANGUAGES, current_language, negotiated_language
+from prepplan.plan_state import CLEARED_REASONS, device
 
 bp = Blueprint("pages", __name__)
-
-CLEARED_REASONS = {
-    "deleted": _l("Everything you typed has been deleted from this device."),
-    "finished": _l("Your plan is finished and has been cleared from this device. "
-                   "Keep your PDF and plan file somewhere safe."),
-    "idle": _l("Your answers were deleted because nobody used this screen for a while. "
-               "This protects your family on a shared device."),
-}
-
 
 def _swap_language(path: str, slug: str) -> str:
     """The same page in another language; only our own paths are accepted."""
@@ -48,8 +39,8 @@ def choose_language() -> str:
 
 @bp.route("/<lang:lang>/")
 def start() -> str:
-    return render_template("pages/start.html", has_plan=state.has_plan(),
-                           expired=state.plan_expired())
+    return render_template("pages/start.html", has_plan=device.has_plan,
+                           expired=device.plan_expired)
 
 
 @bp.route("/<lang:lang>/privacy")
@@ -63,7 +54,7 @@ def delete_everything() -> Response:
 
 
 def _clear(reason: str) -> Response:
-    state.forget_plan()
+    device.forget()
     response = redirect(url_for("pages.cleared", reason=reason))
     # Ask the browser to drop everything of ours: cookies, storage, cached pages.
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
@@ -78,7 +69,7 @@ def finish() -> Response:
 @bp.route("/<lang:lang>/cleared")
 def cleared() -> str | Response:
     reason = request.args.get("reason", "deleted")
-    if reason == "idle" and state.has_plan():
+    if reason == "idle" and device.has_plan:
         # A page that timed out on its own: forget the plan now, then say why.
         return _clear("idle")
     return render_template("pages/cleared.html", message=CLEARED_REASONS.get(

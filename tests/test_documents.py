@@ -7,7 +7,6 @@ import io
 import logging
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -26,7 +25,6 @@ from prepplan.documents.plan_pdf import (
     review_date,
     shorten,
 )
-from prepplan.flow import state
 from prepplan.plan.model import Child, Contact, Phone, Plan
 from prepplan.plan.planfile import load_plan
 
@@ -343,18 +341,9 @@ def test_command_line_pdf(tmp_path, example_plan):
 
 # --- the download -----------------------------------------------------------------------------
 
-def put_plan_in_browser(app, client, plan: Plan) -> None:
-    """The cookies the flow would have left in the family's browser (see flow/state.py)."""
-    with app.test_request_context():
-        token = state.seal({"plan": plan.model_dump(mode="json"), "touched": int(time.time())})
-    chunks = [token[i : i + state.CHUNK_CHARS] for i in range(0, len(token), state.CHUNK_CHARS)]
-    chunks[0] = f"{len(chunks)}.{chunks[0]}"
-    for index, chunk in enumerate(chunks):
-        client.set_cookie(f"{state.COOKIE_PREFIX}{index}", chunk)
 
-
-def test_download_the_plan_pdf(app, client, example_plan, caplog):
-    put_plan_in_browser(app, client, example_plan)
+def test_download_the_plan_pdf(app, client, example_plan, caplog, give_plan):
+    give_plan(app, client, example_plan)
     with caplog.at_level(logging.DEBUG):
         response = client.get("/es/plan/plan.pdf?language=ar&bilingual=1&paper=a4")
     assert response.status_code == 200
@@ -372,8 +361,8 @@ def test_download_the_plan_pdf(app, client, example_plan, caplog):
         assert secret not in caplog.text
 
 
-def test_download_defaults_to_the_page_language(app, client, example_plan):
-    put_plan_in_browser(app, client, example_plan)
+def test_download_defaults_to_the_page_language(app, client, example_plan, give_plan):
+    give_plan(app, client, example_plan)
     response = client.get("/vi/plan/plan.pdf")
     assert response.status_code == 200
     pdf = response.get_data()
@@ -384,9 +373,9 @@ def test_download_defaults_to_the_page_language(app, client, example_plan):
     assert PdfReader(io.BytesIO(response.get_data())).trailer["/Root"]["/Lang"] == "zh-Hans"
 
 
-def test_results_page_checkbox_makes_a_bilingual_pdf(spanish_app, example_plan):
+def test_results_page_checkbox_makes_a_bilingual_pdf(spanish_app, example_plan, give_plan):
     client = spanish_app.test_client()
-    put_plan_in_browser(spanish_app, client, example_plan)
+    give_plan(spanish_app, client, example_plan)
     response = client.get("/es/plan/plan.pdf?language=es&bilingual=y&paper=letter")
     text = "\n".join(pages_text(response.get_data()))
     assert "Emergency contacts: call in this order" in text

@@ -3,7 +3,6 @@ served by gunicorn with production settings."""
 
 import io
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -49,24 +48,25 @@ def spanish(message: str) -> str:
     return Translations.load(str(TRANSLATIONS_DIR), ["es"]).gettext(message)
 
 
-def plan_cookies(plan) -> list[dict]:
-    """The plan as the flow leaves it in the family's browser (sealed with the site's key)."""
+@pytest.fixture
+def browser_plan_cookies(plan_cookies):
+    """The plan as the flow leaves it in the family's browser, sealed with the site's key."""
     from prepplan import create_app
-    from prepplan.flow import state
 
     app = create_app({"environ": {"PREPPLAN_SECRET_KEY": SECRET}})
-    with app.test_request_context():
-        token = state.seal({"plan": plan.model_dump(mode="json"), "touched": int(time.time())})
-    chunks = [token[i:i + state.CHUNK_CHARS] for i in range(0, len(token), state.CHUNK_CHARS)]
-    chunks[0] = f"{len(chunks)}.{chunks[0]}"
-    return [{"name": f"{state.COOKIE_PREFIX}{i}", "value": chunk, "domain": "127.0.0.1",
-             "path": "/"} for i, chunk in enumerate(chunks)]
+
+    def make(plan) -> list[dict]:
+        return [{"name": name, "value": value, "domain": "127.0.0.1", "path": "/"}
+                for name, value in plan_cookies(app, plan)]
+
+    return make
 
 
-def test_family_sends_and_the_office_enters_it_without_javascript(site, browser, example_plan):
+def test_family_sends_and_the_office_enters_it_without_javascript(site, browser, example_plan,
+                                                                  browser_plan_cookies):
     family = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800},
                                  accept_downloads=True)
-    family.add_cookies(plan_cookies(example_plan))
+    family.add_cookies(browser_plan_cookies(example_plan))
     page = family.new_page()
     problems, failed = [], []
 

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from prepplan.flow import state
+from prepplan import plan_state as state
 from prepplan.security import ScrubbingFormatter
 from tests.walk import FlowWalker
 

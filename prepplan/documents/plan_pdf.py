@@ -21,10 +21,10 @@ from prepplan import phones
 from prepplan.bilingual import label as bilingual_label
 from prepplan.direction import isolate
 from prepplan.documents.pdf import render_pdf
-from prepplan.flow.choices import DOCUMENT_KIND_LABELS, PHONE_KIND_LABELS, RELATIONSHIP_LABELS
 from prepplan.i18n import SiteLanguage, document_language, format_date
 from prepplan.plan.model import Contact, Person, Phone, Plan
 from prepplan.plan.planfile import ATTACHMENT_NAME, dump_plan
+from prepplan.plan.vocabulary import DOCUMENT_KIND_LABELS, PHONE_KIND_LABELS, RELATIONSHIP_LABELS
 
 Paper = Literal["letter", "a4"]
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}

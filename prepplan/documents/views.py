@@ -8,8 +8,8 @@ from datetime import date
 from flask import Blueprint, Response, redirect, request, url_for
 
 from prepplan.documents.plan_pdf import render_plan_pdf
-from prepplan.flow.state import current_plan
 from prepplan.i18n import BY_CODE, BY_SLUG, current_language
+from prepplan.plan_state import device
 from prepplan.security import attachment
 
 bp = Blueprint("documents", __name__)
@@ -24,7 +24,7 @@ def _document_language_code() -> str:
 
 @bp.route("/<lang:lang>/plan/plan.pdf")
 def plan_pdf() -> Response:
-    plan = current_plan()
+    plan = device.plan
     if not plan.children and not plan.contacts:
         return redirect(url_for("pages.start"))
     paper = "a4" if request.args.get("paper") == "a4" else "letter"

@@ -32,12 +32,6 @@ from wtforms.widgets import TextInput
 
 from prepplan import phones
 from prepplan.direction import isolate_in_text
-from prepplan.flow.choices import (
-    DOCUMENT_KIND_LABELS,
-    GUARDIAN_RELATIONSHIPS,
-    PHONE_KIND_LABELS,
-    RELATIONSHIP_LABELS,
-)
 from prepplan.forms import TOO_LONG, PageForm, options
 from prepplan.i18n import language_name
 from prepplan.plan.model import (
@@ -47,6 +41,12 @@ from prepplan.plan.model import (
     PERSON_LANGUAGES,
     SHORT_TEXT,
     Phone,
+)
+from prepplan.plan.vocabulary import (
+    DOCUMENT_KIND_LABELS,
+    GUARDIAN_RELATIONSHIPS,
+    PHONE_KIND_LABELS,
+    RELATIONSHIP_LABELS,
 )
 
 

@@ -2,7 +2,7 @@
 
 Every step saves only when its answers are valid; on an error the page comes back with what the
 family typed and an error summary. Nothing here writes plan data anywhere but the response's
-cookies (flow/state.py).
+cookies (plan_state.py).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from prepplan.flow import forms, state
+from prepplan import plan_state
+from prepplan.flow import forms
 from prepplan.flow.steps import (
     BY_NAME,
     CONTACTS,
@@ -42,9 +43,9 @@ from prepplan.flow.steps import (
 )
 from prepplan.forms import ConfirmForm, PageForm
 from prepplan.i18n import SITE_LANGUAGES, current_language
-from prepplan.pages import CLEARED_REASONS
 from prepplan.plan.model import Plan
 from prepplan.plan.planfile import PlanFileError, dump_plan, load_plan
+from prepplan.plan_state import CLEARED_REASONS, device
 from prepplan.security import attachment
 
 bp = Blueprint("flow", __name__, url_prefix="/<lang:lang>/plan")
@@ -70,7 +71,7 @@ PLAN_FILE_ERRORS = {
 @bp.before_request
 def _say_when_the_plan_expired() -> None:
     """A page left open past the idle limit: tell the family why their answers are gone."""
-    if state.plan_expired():
+    if device.plan_expired:
         flash(CLEARED_REASONS["idle"])
 
 
@@ -117,10 +118,10 @@ def _after_save(step: str) -> Response:
 
 def _save(plan: Plan) -> bool:
     """Keep the plan on the device; False (with a message) if it would no longer fit."""
-    if not state.check_fits(plan):
+    if not plan_state.fits(plan):
         flash(_("Your plan is too long to keep on this device. Shorten some of the longer notes."))
         return False
-    state.save_plan(plan)
+    device.save(plan)
     return True
 
 
@@ -135,7 +136,7 @@ def step(name: str) -> Any:
     if name not in FORM_STEPS:
         abort(404)
     step = FORM_STEPS[name]
-    plan = state.current_plan()
+    plan = device.plan
     if request.method == "POST":
         form = step.make_form(plan)
         if switching_language():
@@ -150,7 +151,7 @@ def step(name: str) -> Any:
 # --- repeating groups: parents, children, contacts ---------------------------------------------
 
 def group_list(group: GroupStep) -> Any:
-    plan = state.current_plan()
+    plan = device.plan
     items = group.items(plan)
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
@@ -168,7 +169,7 @@ def group_list(group: GroupStep) -> Any:
 @bp.route(f"/{GROUP_NAMES}/<int:index>", methods=["GET", "POST"])
 def group_item(group_name: str, index: int) -> Any:
     group = GROUPS[group_name]
-    plan = state.current_plan()
+    plan = device.plan
     items = group.items(plan)
     if index > len(items):
         return redirect(url_for("flow.step", name=group.name))
@@ -206,7 +207,7 @@ def _keep_from() -> dict[str, str]:
 @bp.route(f"/{GROUP_NAMES}/<int:index>/remove", methods=["GET", "POST"])
 def group_remove(group_name: str, index: int) -> Any:
     group = GROUPS[group_name]
-    plan = state.current_plan()
+    plan = device.plan
     items = group.items(plan)
     if index >= len(items):
         return redirect(url_for("flow.step", name=group.name))
@@ -224,7 +225,7 @@ def group_remove(group_name: str, index: int) -> Any:
             changes["caregiver"] = caregiver
         if group is PARENTS:
             flash(_("%(name)s was removed.", name=removed.full_name))
-        state.save_plan(_apply(plan, **changes))
+        device.save(_apply(plan, **changes))
         return redirect(url_for("flow.step", name=group.name))
     return _render_step(group, form, template="flow/remove.html", plan=plan, group=group,
                         index=index, item=items[index])
@@ -235,20 +236,20 @@ def move_item(group_name: str, index: int) -> Response:
     group = GROUPS[group_name]
     if not group.reorderable:
         abort(404)
-    plan = state.current_plan()
+    plan = device.plan
     items = group.items(plan)
     form = ConfirmForm()
     target = index - 1 if request.form.get("direction") == "up" else index + 1
     if form.validate() and 0 <= index < len(items) and 0 <= target < len(items):
         items[index], items[target] = items[target], items[index]
-        state.save_plan(_apply(plan, **{group.attribute: items}))
+        device.save(_apply(plan, **{group.attribute: items}))
     return redirect(url_for("flow.step", name=group.name, **_keep_from()))
 
 
 # --- check answers, results, plan file -----------------------------------------------------------
 
 def check() -> Any:
-    plan = state.current_plan()
+    plan = device.plan
     missing = [(f"missing-{g.name}", str(g.empty_error)) for g in GROUPS.values()
                if not g.items(plan)]
     if not plan.caregiver.primary_contact_id or plan.primary_caregiver is None:
@@ -266,7 +267,7 @@ def check() -> Any:
 
 @bp.route("/done")
 def results() -> Any:
-    plan = state.current_plan()
+    plan = device.plan
     if not plan.children and not plan.contacts:
         return redirect(url_for("pages.start"))
     options = forms.DocumentOptionsForm(
@@ -278,7 +279,7 @@ def results() -> Any:
 
 @bp.route("/plan-file.json")
 def download_plan_file() -> Response:
-    plan = state.current_plan()
+    plan = device.plan
     filename = f"family-plan-{date.today().isoformat()}.json"
     return attachment(dump_plan(plan), "application/json", filename)
 
@@ -296,7 +297,7 @@ def upload() -> Any:
             except PlanFileError as error:
                 form.plan_file.errors = [str(PLAN_FILE_ERRORS[error.reason])]
             else:
-                state.save_plan(_apply(plan))
+                device.save(_apply(plan))
                 flash(_("Your plan was loaded. Check your answers and change anything that is "
                         "out of date."))
                 return redirect(url_for("flow.step", name="check"))

@@ -47,7 +47,7 @@ PERSON_LANGUAGES = (
 PersonLanguage = Literal[PERSON_LANGUAGES]  # type: ignore[valid-type]
 
 # How a contact is related to the children. Codes map to the school systems' own values in
-# prepplan.school.exports; labels are translated in flow/choices.py.
+# prepplan.school.exports; labels are translated in plan/vocabulary.py.
 RELATIONSHIPS = (
     "mother", "father", "stepparent", "guardian", "grandparent", "aunt_uncle", "sibling",
     "cousin", "other_relative", "godparent", "family_friend", "neighbor", "other",

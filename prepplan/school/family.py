@@ -21,9 +21,9 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from prepplan.flow import state
 from prepplan.i18n import current_language
 from prepplan.plan.model import Plan
+from prepplan.plan_state import device
 from prepplan.school import exports, labels
 from prepplan.school.district import District
 from prepplan.school.forms import SchoolUpdateForm, clean_formdata
@@ -125,7 +125,7 @@ def _shared_contacts(updates: list[SchoolUpdate]):
 def review() -> Any:
     """Step 1. A POST here comes from the preview's "Change" button: the family's choices come
     back filled in, without error messages."""
-    plan = state.current_plan()
+    plan = device.plan
     if not plan.children:
         return _no_plan()
     form = _form(plan, request.form if request.method == "POST" else None)
@@ -134,7 +134,7 @@ def review() -> Any:
 
 @bp.route("/preview", methods=["POST"])
 def preview() -> Any:
-    plan = state.current_plan()
+    plan = device.plan
     if not plan.children:
         return _no_plan()
     form = _form(plan, request.form)
@@ -168,7 +168,7 @@ def _checked(plan: Plan, form: SchoolUpdateForm) -> tuple[list[SchoolUpdate] | N
 def _agreed_updates() -> tuple[Plan, SchoolUpdateForm | None, list[SchoolUpdate] | None, Any]:
     """The plan, the family's answers and the records they agreed to release; or, in place of
     the records, the page to show instead."""
-    plan = state.current_plan()
+    plan = device.plan
     if not plan.children:
         return plan, None, None, _no_plan()
     form = _form(plan, request.form)
@@ -228,7 +228,7 @@ def send() -> Any:
 @bp.route("/contacts.vcf")
 def contacts_vcf() -> Any:
     """The plan's contacts as vCards, for the family's own phone (nothing goes to a school)."""
-    plan = state.current_plan()
+    plan = device.plan
     contacts = school_contacts(plan)
     if not contacts:
         return redirect(url_for("school.review"))

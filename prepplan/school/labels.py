@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from prepplan.flow.choices import PHONE_KIND_LABELS, RELATIONSHIP_LABELS
 from prepplan.i18n import language_name
+from prepplan.plan.vocabulary import PHONE_KIND_LABELS, RELATIONSHIP_LABELS
 from prepplan.school.record import SchoolContact, SchoolPhone
 
 
