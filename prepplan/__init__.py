@@ -34,16 +34,15 @@ def create_app(
     plan_state.init_app(app)
     templating.init_app(app)
 
-    from prepplan import pages
+    from prepplan import pages, school
     from prepplan.documents import views as document_views
     from prepplan.flow import views as flow_views
-    from prepplan.school import inbox
 
     app.register_blueprint(pages.bp)
     pages.init_error_pages(app)
     app.register_blueprint(flow_views.bp)
     app.register_blueprint(document_views.bp)
-    inbox.init_app(app)
+    school.init_app(app)
 
     from prepplan.cli import register_commands
 

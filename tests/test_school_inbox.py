@@ -22,7 +22,7 @@ from sqlalchemy.engine import make_url
 
 from prepplan.config import ConfigError
 from prepplan.plan.model import Plan
-from prepplan.school import store
+from prepplan.school import database, models, store
 from prepplan.school.encryption import new_record_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -435,7 +435,7 @@ def test_migrations_match_the_models(inbox_app):
     engine = inbox_app.extensions["prepplan_inbox"].engine
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, store.Base.metadata) == []
+        assert compare_metadata(context, models.Base.metadata) == []
         assert {
             "school_updates",
             "staff_accounts",
@@ -471,8 +471,8 @@ def test_send_stores_one_encrypted_record_per_child_and_a_retry_adds_nothing(
             assert word.encode() not in record
         assert len(row["idempotency_key_hash"]) == 64
         assert fields["submission_id"] not in str(row)
-    with inbox_app.app_context(), store.session() as db:
-        opened = [store.open_update(r) for r in db.scalars(select(store.StoredUpdate))]
+    with inbox_app.app_context(), database.session() as db:
+        opened = [store.open_update(r) for r in db.scalars(select(models.StoredUpdate))]
     assert sorted(u.student.given_name for u in opened) == ["Mateo", "Sofía"]
     assert {tuple(u.remove_from_list) for u in opened} == {("Pedro Páramo",), ()}
 
@@ -709,7 +709,7 @@ def test_mark_entered_export_audit_and_retention(make_app, inbox_settings, examp
 
     with app.app_context():
         assert store.purge_entered(30) == 0  # entered today: kept
-        later = store.now() + timedelta(days=31)
+        later = models.now() + timedelta(days=31)
         assert store.purge_entered(30, at=later) == 1
     assert [r["reference"] for r in rows(app, "school_updates")] == [refs[1]]
     app.extensions["prepplan_inbox"].engine.dispose()
@@ -977,8 +977,8 @@ def test_no_export_page_row_or_log_holds_anything_private(
         "alembic_version",
     ):
         stored += str(rows(inbox_app, table))
-    with inbox_app.app_context(), store.session() as db:
-        for row in db.scalars(select(store.StoredUpdate)):
+    with inbox_app.app_context(), database.session() as db:
+        for row in db.scalars(select(models.StoredUpdate)):
             stored += store.open_update(row).model_dump_json()
     found += [("database", markers[m]) for m in markers if m in stored]
     if db_url.startswith("sqlite"):

@@ -19,7 +19,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from prepplan.school import store
+from prepplan.school import accounts, database, models, store
 from prepplan.school.encryption import RecordUnreadable, new_record_key
 
 db_group = AppGroup("db", help="The school inbox's database.")
@@ -49,7 +49,7 @@ def _read_password(from_stdin: bool) -> str:
 def db_upgrade() -> None:
     """Create the inbox's tables, or bring them to the newest version."""
     _inbox_on()
-    store.upgrade_database(store.inbox().engine)
+    database.upgrade_database(database.inbox().engine)
     click.echo("The school inbox database is up to date.")
 
 
@@ -73,18 +73,18 @@ def staff_create(email: str, schools: tuple[str, ...], password_stdin: bool) -> 
     email = email.strip().lower()
     if "@" not in email:
         raise click.ClickException("Give the staff member's e-mail address.")
-    with store.session() as db:
-        if store.staff_by_email(db, email) is not None:
+    with database.session() as db:
+        if accounts.staff_by_email(db, email) is not None:
             raise click.ClickException(
                 f"{email} already has an account (use `prepplan staff password`).")
     password_hash = hash_password(_read_password(password_stdin))
-    with store.session() as db:
-        account = store.StaffAccount(email=email, password_hash=password_hash,
-                                     session_version=1, created_at=store.now())
+    with database.session() as db:
+        account = models.StaffAccount(email=email, password_hash=password_hash,
+                                     session_version=1, created_at=models.now())
         db.add(account)
         db.flush()
         for school_id in dict.fromkeys(schools):
-            db.add(store.StaffSchool(staff_id=account.id, school_id=school_id))
+            db.add(models.StaffSchool(staff_id=account.id, school_id=school_id))
         store.audit(db, "(command line)", "staff-created", school_id=",".join(schools)[:64])
     click.echo(f"Created {email} for {', '.join(schools)}.")
 
@@ -99,8 +99,8 @@ def staff_password(email: str, password_stdin: bool) -> None:
 
     _inbox_on()
     password_hash = hash_password(_read_password(password_stdin))
-    with store.session() as db:
-        account = store.staff_by_email(db, email)
+    with database.session() as db:
+        account = accounts.staff_by_email(db, email)
         if account is None:
             raise click.ClickException(f"No account for {email}.")
         account.password_hash = password_hash
@@ -114,8 +114,8 @@ def staff_password(email: str, password_stdin: bool) -> None:
 def staff_remove(email: str) -> None:
     """Delete a staff account (its audit trail stays)."""
     _inbox_on()
-    with store.session() as db:
-        account = store.staff_by_email(db, email)
+    with database.session() as db:
+        account = accounts.staff_by_email(db, email)
         if account is None:
             raise click.ClickException(f"No account for {email}.")
         db.delete(account)
@@ -128,9 +128,9 @@ def staff_remove(email: str) -> None:
 def staff_list() -> None:
     """List staff accounts and their schools."""
     _inbox_on()
-    with store.session() as db:
-        for account in db.scalars(select(store.StaffAccount).order_by(store.StaffAccount.email)):
-            click.echo(f"{account.email}\t{', '.join(store.staff_schools(db, account.id))}")
+    with database.session() as db:
+        for account in db.scalars(select(models.StaffAccount).order_by(models.StaffAccount.email)):
+            click.echo(f"{account.email}\t{', '.join(accounts.staff_schools(db, account.id))}")
 
 
 @click.command("purge")

@@ -26,7 +26,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from prepplan.forms import ConfirmForm
-from prepplan.school import accounts, exports, labels, store
+from prepplan.school import accounts, database, exports, labels, models, store
 from prepplan.school.encryption import RecordUnreadable
 from prepplan.school.forms import ExportForm, LoginForm
 from prepplan.security import attachment
@@ -42,7 +42,7 @@ def _labels() -> dict:
 def staff_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        with store.session() as db:
+        with database.session() as db:
             staff = accounts.signed_in_staff(db)
         if staff is None:
             return redirect(url_for("staff.login"))
@@ -58,7 +58,7 @@ def login() -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            with store.session() as db:
+            with database.session() as db:
                 account = accounts.check_login(db, form.email.data, form.password.data)
                 if account is not None:
                     store.audit(db, account.email, "login")
@@ -93,7 +93,7 @@ def updates() -> Any:
     store.purge_entered(current_app.config["RETENTION_DAYS"])
     show = _show(request.args.get("show"))
     rows = []
-    with store.session() as db:
+    with database.session() as db:
         stored = store.updates_for_schools(db, list(g.staff.school_ids),
                                            None if show == "all" else show)
         for row in stored:
@@ -106,7 +106,7 @@ def updates() -> Any:
                            export_form=ExportForm(), action_form=ConfirmForm())
 
 
-def _own_update(db, reference: str) -> store.StoredUpdate:
+def _own_update(db, reference: str) -> models.StoredUpdate:
     row = store.update_for_schools(db, reference, list(g.staff.school_ids))
     if row is None:
         abort(404)
@@ -116,7 +116,7 @@ def _own_update(db, reference: str) -> store.StoredUpdate:
 @bp.route("/updates/<reference>")
 @staff_required
 def update(reference: str) -> Any:
-    with store.session() as db:
+    with database.session() as db:
         row = _own_update(db, reference)
         try:
             record = store.open_update(row)
@@ -132,7 +132,7 @@ def update(reference: str) -> Any:
 def mark_entered(reference: str) -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    with store.session() as db:
+    with database.session() as db:
         row = _own_update(db, reference)
         store.mark_entered(row, g.staff.id)
         store.audit(db, g.staff.email, "entered", row.reference, row.school_id)
@@ -144,7 +144,7 @@ def mark_entered(reference: str) -> Response:
 def form_pdf(reference: str) -> Response:
     from prepplan.school.printable import render_school_form
 
-    with store.session() as db:
+    with database.session() as db:
         row = _own_update(db, reference)
         try:
             record = store.open_update(row)
@@ -165,7 +165,7 @@ def export() -> Any:
                                 nothing_selected=1))
     make_csv, filename = exports.CSV_EXPORTS[form.format.data]
     records = []
-    with store.session() as db:
+    with database.session() as db:
         for reference in references:
             row = store.update_for_schools(db, reference, list(g.staff.school_ids))
             if row is None:
