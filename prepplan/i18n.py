@@ -16,13 +16,14 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, negotiate_locale
 from babel.dates import format_date as babel_format_date
 from babel.lists import format_list as babel_format_list
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import Babel, force_locale, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
@@ -73,17 +74,39 @@ class LanguageConverter(BaseConverter):
     regex = "(?:" + "|".join(s.slug for s in SITE_LANGUAGES) + ")"
 
 
+# Languages a browser names that we serve as one of ours (Babel's alias table, lower case).
+LOCALE_ALIASES = {"pt": "pt_BR", "zh": "zh_Hans", "zh_cn": "zh_Hans", "zh_sg": "zh_Hans"}
+_BY_LOWER_CODE = {language.code.lower(): language for language in SITE_LANGUAGES}
+
+
 def negotiated_language() -> SiteLanguage:
-    """The best site language for the browser's Accept-Language (for ``/``)."""
-    best = request.accept_languages.best_match(
-        [s.slug for s in SITE_LANGUAGES] + [s.code for s in SITE_LANGUAGES]
-        + ["pt", "zh", "zh-CN", "zh-SG"]
-    )
-    if best == "pt":
-        return BY_CODE["pt_BR"]
-    if best in ("zh", "zh-CN", "zh-SG"):
-        return BY_CODE["zh_Hans"]
-    return site_language(best)
+    """The best site language for the browser's Accept-Language (for ``/``): Babel's
+    negotiation, each tag followed by its primary language ("pt-PT", then "pt")."""
+    preferred: list[str] = []
+    for tag, _quality in request.accept_languages:
+        code = tag.replace("-", "_")
+        preferred += [code, code.split("_")[0]]
+    best = negotiate_locale(preferred, [s.code for s in SITE_LANGUAGES], aliases=LOCALE_ALIASES)
+    return _BY_LOWER_CODE.get((best or "").lower(), DEFAULT)
+
+
+def this_page_in(language: SiteLanguage, **query: str) -> str:
+    """The page being shown, in another language: the same endpoint, arguments and query."""
+    args = {key: value for key, value in request.args.items() if key != "switch"}
+    return url_for(request.endpoint or "pages.start", **(request.view_args or {}),
+                   **(args | query), lang=language.slug)
+
+
+def same_page_in(path: str, language: SiteLanguage) -> str:
+    """One of our own pages, named by its path, in another language; the start page for any
+    path that is not ours (an address from elsewhere never becomes a link)."""
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        endpoint, args = "pages.start", {}
+    if "lang" not in args:
+        endpoint, args = "pages.start", {}
+    return url_for(endpoint, **(args | {"lang": language.slug}))
 
 
 def current_language() -> SiteLanguage:
@@ -182,5 +205,5 @@ def init_app(app: Flask) -> None:
             "review_status": review_status(language.code),
         }
 
-    app.jinja_env.globals.update(language_name=language_name)
+    app.jinja_env.globals.update(language_name=language_name, this_page_in=this_page_in)
     app.jinja_env.filters.update(date=format_date, join_list=format_list)

@@ -5,18 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from prepplan.i18n import BY_SLUG, SITE_LANGUAGES, current_language, negotiated_language
+from prepplan.i18n import SITE_LANGUAGES, current_language, negotiated_language, same_page_in
 from prepplan.plan_state import CLEARED_REASONS, device
 
 bp = Blueprint("pages", __name__)
-
-def _swap_language(path: str, slug: str) -> str:
-    """The same page in another language; only our own paths are accepted."""
-    first, _, rest = path.lstrip("/").partition("/")
-    if first in BY_SLUG and not path.startswith("//"):
-        return "/" + slug + "/" + rest
-    return url_for("pages.start", lang=slug)
-
 
 @bp.route("/")
 def choose_first_language() -> str:
@@ -33,7 +25,7 @@ def choose_language() -> str:
     back = request.args.get("next", "")
     current = current_language()
     return render_template("pages/languages.html", current=current, choices=[
-        (lang, _swap_language(back, lang.slug)) for lang in SITE_LANGUAGES
+        (lang, same_page_in(back, lang)) for lang in SITE_LANGUAGES
     ])
 
 
