@@ -21,7 +21,6 @@ from tests.test_school_inbox import (
     PASSWORD,
     choices_from,
     create_staff,
-    give_plan,
     preview,
     references,
     send,
@@ -45,7 +44,8 @@ def pseudo_inbox(make_app, pseudo_dir, tmp_path):
     app.extensions["prepplan_inbox"].engine.dispose()
 
 
-def test_every_school_page_is_translated(pseudo_inbox, make_app, pseudo_dir, example_plan):
+def test_every_school_page_is_translated(pseudo_inbox, make_app, pseudo_dir, example_plan,
+                                         give_plan):
     app = pseudo_inbox
     client = app.test_client()
     pages = {"no plan": client.get("/es/school/").get_data(as_text=True)}

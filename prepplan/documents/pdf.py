@@ -30,8 +30,9 @@ STATIC_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"
 STATIC_MAX_BYTES = 512_000
 _STATIC_PATH = re.compile(r"^[a-z0-9_-]+(?:/[a-z0-9_-]+)*\.[a-z0-9]+$")
 
-# The stylesheets every plan document uses, parsed once per process.
-PRINT_STYLESHEETS = ("print/plan.css",)
+# The stylesheets of each printed document, parsed once per process: the shared fonts first.
+PRINT_STYLESHEETS = ("print/fonts.css", "print/plan.css")
+SCHOOL_FORM_STYLESHEETS = ("print/fonts.css", "print/school-form.css")
 
 # Tagged PDF (PDF/UA-1): screen readers get headings, tables and reading order.
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from flask import render_template
 
 from prepplan import bilingual
-from prepplan.documents.pdf import render_pdf
+from prepplan.documents.pdf import SCHOOL_FORM_STYLESHEETS, render_pdf
 from prepplan.i18n import document_language, format_date
 from prepplan.school import labels
 from prepplan.school.record import SchoolUpdate
@@ -48,4 +48,5 @@ def render_school_form_html(updates: Sequence[SchoolUpdate]) -> str:
 
 
 def render_school_form(updates: Sequence[SchoolUpdate]) -> bytes:
-    return render_pdf(render_school_form_html(updates), attachments=(), stylesheets=())
+    return render_pdf(render_school_form_html(updates), attachments=(),
+                      stylesheets=SCHOOL_FORM_STYLESHEETS)
