@@ -386,3 +386,11 @@ def test_no_plan_no_pdf(client):
     response = client.get("/es/plan/plan.pdf")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/es/")
+
+
+def test_the_caregivers_home_address_is_in_the_caregiver_section(app, example_plan):
+    with app.app_context():
+        html = render_plan_html(example_plan, language="es", bilingual=True)
+    section = html[html.index('id="caregiver"'):html.index('id="papers"')]
+    assert "40 Oak Avenue, Apt 2, Worcester, MA 01610" in section
+    assert 'lang="en" dir="ltr">Home address</span>' in section

@@ -228,3 +228,14 @@ def test_switching_language_in_the_middle_of_a_page_keeps_what_was_typed(client)
     assert 'value="Carmen"' in switched and 'value="508 555"' in switched
     assert "error-summary" not in switched  # not judged yet: the family has not pressed save
     assert FlowWalker(client).plan().contacts == []  # and not saved either
+
+
+def test_a_contacts_home_address_is_kept_and_shown_for_checking(client, example_plan):
+    FlowWalker(client, "en").walk(example_plan)
+    carmen = FlowWalker(client).plan().contacts[0]
+    assert carmen.address == "40 Oak Avenue, Apt 2, Worcester, MA 01610"
+    listing = client.get("/en/plan/contacts").get_data(as_text=True)
+    check = client.get("/en/plan/check").get_data(as_text=True)
+    assert carmen.address in listing and carmen.address in check
+    form = client.get("/en/plan/contacts/0").get_data(as_text=True)
+    assert "Street, town and ZIP code." in form and f"{carmen.address}</textarea>" in form

@@ -263,6 +263,7 @@ class ContactForm(PageForm):
     phones = phone_list()
     email = email_field()
     language = LanguageSelectField(_l("Language this person speaks best"))
+    address = medium(_l("Home address"), _l("Street, town and ZIP code."))
     interpreter_needed = BooleanField(_l("Needs an interpreter to talk with the school"))
     may_pick_up = BooleanField(
         _l("May pick the children up from school"),

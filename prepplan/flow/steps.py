@@ -335,7 +335,7 @@ CONTACTS = GroupStep(
              "wallet cards."),
     hint=_l("A school pickup list is not custody: it only lets the school release your "
             "children to this person."),
-    summary_fields=("phones",),
+    summary_fields=("phones", "address"),
     tag_field="may_pick_up", tag=_l("May pick up"), reorderable=True, numbered=True,
 )
 

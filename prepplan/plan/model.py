@@ -141,6 +141,8 @@ class Contact(Person):
         default_factory=new_contact_id
     )
     relationship: Relationship = "family_friend"
+    address: MediumText = Field("", description="Where this person lives: a caregiver's legal "
+                                "papers ask for it.")
     interpreter_needed: bool = False
     may_pick_up: bool = False
     knows_about_plan: bool = False
