@@ -4,7 +4,7 @@
 #   ./dev.sh setup      virtualenv, Python packages, Debian fonts and libraries, compiled catalogs
 #   ./dev.sh run        setup, then serve http://127.0.0.1:5000 (SQLite, development settings)
 #   ./dev.sh test       setup (with test tools and Chromium), then lint, catalogs check and pytest
-#   ./dev.sh lint       ruff
+#   ./dev.sh lint       ruff check, ruff format --check, mypy
 #   ./dev.sh extract    re-extract messages into translations/messages.pot and update catalogs
 #   ./dev.sh compile    compile the catalogs (setup does it too)
 #   ./dev.sh bench      the benchmarks in bench/
@@ -53,6 +53,12 @@ setup() {
   compile_catalogs
 }
 
+lint() {
+  "$VENV/bin/ruff" check prepplan tests bench
+  "$VENV/bin/ruff" format --check --quiet prepplan tests bench
+  "$VENV/bin/mypy"  # what it checks, and how strictly: [tool.mypy] in pyproject.toml
+}
+
 compile_catalogs() {
   "$VENV/bin/pybabel" --quiet compile -d translations -D messages
 }
@@ -76,10 +82,10 @@ case $cmd in
     ;;
   test)
     setup test
-    "$VENV/bin/ruff" check prepplan tests bench
+    lint
     "$PY" -m pytest "${@:2}"
     ;;
-  lint) "$VENV/bin/ruff" check prepplan tests bench ;;
+  lint) lint ;;
   extract) extract ;;
   compile) compile_catalogs ;;
   bench) "$PY" bench/run.py "${@:2}" ;;

@@ -10,7 +10,7 @@ One policy everywhere:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
@@ -51,8 +51,8 @@ def both(message: str, english: bool = True, *, english_first: bool = False,
                     english_first=english_first)
 
 
-def label(labels: dict, code: str, english: bool = False, *, english_first: bool = False
-          ) -> Markup:
+def label(labels: Mapping[str, object], code: str, english: bool = False, *,
+          english_first: bool = False) -> Markup:
     """A coded choice (relationship, phone kind, document kind) from ``labels`` (lazy
     translations by code), with the English beneath when asked for."""
     text = labels.get(code)

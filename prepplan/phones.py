@@ -41,7 +41,7 @@ def phone_from_typed(typed: str | None, kind: str = "mobile", can_text: bool = F
     typed = (typed or "").strip()
     if not typed:
         return None
-    return Phone(number=typed, e164=to_e164(typed), kind=kind, can_text=can_text)  # type: ignore[arg-type]
+    return Phone(number=typed, e164=to_e164(typed), kind=kind, can_text=can_text)
 
 
 def best_form(e164: str, typed: str) -> str:

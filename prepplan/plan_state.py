@@ -21,7 +21,7 @@ import json
 import os
 import time
 import zlib
-from typing import Any
+from typing import Any, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -192,7 +192,7 @@ class DevicePlan:
 def _current_device_plan() -> DevicePlan:
     if "device_plan" not in g:
         g.device_plan = DevicePlan()
-    return g.device_plan
+    return cast(DevicePlan, g.device_plan)
 
 
 # The plan on the requesting family's device: ``device.plan``, ``device.save(plan)``...

@@ -72,7 +72,7 @@ class StaticOnlyFetcher(URLFetcher):
         super().__init__(allowed_protocols=(STATIC_SCHEME,), allow_redirects=False,
                          fail_on_errors=False)
 
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         path = static_file(url)
         content_type = STATIC_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
         return URLFetcherResponse(url, body=path.read_bytes(),
@@ -118,9 +118,10 @@ def render_pdf(
                    url_fetcher=fetcher)
         for data, filename, description in attachments
     ]
-    return document.write_pdf(
+    pdf: bytes = document.write_pdf(
         stylesheets=list(shared_stylesheets(tuple(stylesheets))),
         font_config=shared_font_config(),
         attachments=embedded,
         **PDF_OPTIONS,
     )
+    return pdf

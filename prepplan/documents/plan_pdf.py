@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from flask import current_app
 from flask_babel import force_locale, get_locale
@@ -68,7 +68,8 @@ def phone_kind(phone: Phone, english: bool = False) -> Markup:
 def first_phone(person: Person) -> Phone | None:
     """The number to put on a wallet card: a mobile if there is one."""
     mobiles = [phone for phone in person.phones if phone.kind == "mobile"]
-    return (mobiles or person.phones or [None])[0]
+    candidates = mobiles or person.phones
+    return candidates[0] if candidates else None
 
 
 def shorten(text: str, width: int) -> str:
@@ -163,7 +164,7 @@ def _card_contacts(plan: Plan) -> list[Contact]:
 
 # --- Rendering --------------------------------------------------------------------------------
 
-def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) -> dict:
+def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) -> dict[str, Any]:
     made_on = plan.made_on or date.today()
     help_contacts = [
         (key, contact)

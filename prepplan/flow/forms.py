@@ -8,7 +8,9 @@ Cape Verdean Creole, and the family must read every error in their language.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from babel.dates import format_date, get_date_format, parse_date
 from flask_babel import get_locale
@@ -40,6 +42,7 @@ from prepplan.plan.model import (
     MEDIUM_TEXT,
     PERSON_LANGUAGES,
     SHORT_TEXT,
+    Contact,
     Phone,
 )
 from prepplan.plan.vocabulary import (
@@ -297,7 +300,7 @@ class CaregiverForm(PageForm):
                                    validate_choice=True)
     where_children_stay = medium(_l("Where will the children stay?"))
 
-    def __init__(self, *args, contacts=(), **kwargs):
+    def __init__(self, *args: Any, contacts: Sequence[Contact] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = options((c.id, c.full_name or c.given_name) for c in contacts)
         self.primary_contact_id.choices = people

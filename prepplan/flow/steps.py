@@ -47,6 +47,8 @@ from prepplan.plan.model import (
 
 # Fields a page form has that are not answers.
 NOT_ANSWERS = ("csrf_token", "submit")
+# Links from the check page come back to it after saving.
+FROM_CHECK: dict[str, Any] = {"from": "check"}
 # What the check page shows for a private answer.
 HIDDEN = "••••••"
 
@@ -176,7 +178,7 @@ class Step:
         return {self.attribute: merged(self.model, getattr(plan, self.attribute), form)}
 
     def rows(self, plan: Plan) -> list[CheckRow]:
-        href = url_for("flow.step", name=self.name, **{"from": "check"})
+        href = url_for("flow.step", name=self.name, **FROM_CHECK)
         form = self.loaded_form(plan)
         if self.check_rows is not None:
             return self.check_rows(self, plan, form, href)
@@ -221,8 +223,8 @@ class GroupStep(Step):
         return [
             CheckRow(f"{index + 1}. {item.full_name}" if self.numbered else item.full_name,
                      Markup(" · ").join(self.summary(item)),
-                     url_for("flow.group_item", group_name=self.name, index=index,
-                             **{"from": "check"}))
+                              url_for("flow.group_item", group_name=self.name, index=index,
+                             **FROM_CHECK))
             for index, item in enumerate(items)
         ]
 
@@ -265,7 +267,7 @@ def _documents_load(plan: Plan) -> dict[str, Any]:
 
 def _documents_changes(plan: Plan, form: Any) -> dict[str, Any]:
     values = answers(form)
-    return {"documents": [DocumentLocation(kind=kind, **values[kind])  # type: ignore[arg-type]
+    return {"documents": [DocumentLocation(kind=kind, **values[kind])
                           for kind in DOCUMENT_KINDS],
             "copies_held_by": values["copies_held_by"]}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -30,7 +30,7 @@ MediumText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=LONG_TEXT)]
 
 
-def private(default=None, **kwargs):
+def private(default: Any = None, **kwargs: Any) -> Any:
     """A field that stays only in the family's own plan: never sent to a school or anywhere else."""
     return Field(default, json_schema_extra={"private": True}, **kwargs)
 
@@ -223,11 +223,12 @@ class Plan(PlanPart):
     def family_name(self) -> str:
         """The name on the cover: the guardians' family names, without repeats."""
         names: list[str] = []
-        for person in [*self.guardians, *self.children]:
+        people: list[Guardian | Child] = [*self.guardians, *self.children]
+        for person in people:
             if person.family_name and person.family_name not in names:
                 names.append(person.family_name)
         return " / ".join(names)
 
     def document(self, kind: str) -> DocumentLocation:
         found = next((d for d in self.documents if d.kind == kind), None)
-        return found or DocumentLocation(kind=kind)  # type: ignore[arg-type]
+        return found or DocumentLocation(kind=kind)
