@@ -32,8 +32,9 @@ def pair(translated: object, english: object, *, english_first: bool = False) ->
     return Markup(" ").join(parts)
 
 
-def rendered(render: Callable[[], object], *, english: bool = True,
-             english_first: bool = False) -> Markup:
+def rendered(
+    render: Callable[[], object], *, english: bool = True, english_first: bool = False
+) -> Markup:
     """``render()`` in the current language and, when ``english``, again in English."""
     translated = render()
     if not english or str(get_locale() or "en") == "en":
@@ -43,16 +44,17 @@ def rendered(render: Callable[[], object], *, english: bool = True,
     return pair(translated, source, english_first=english_first)
 
 
-def both(message: str, english: bool = True, *, english_first: bool = False,
-         **variables: object) -> Markup:
+def both(
+    message: str, english: bool = True, *, english_first: bool = False, **variables: object
+) -> Markup:
     """A message in the current language with the English original beneath it:
     ``{{ both("Emergency contacts") }}``. Extracted like ``_`` (see babel.cfg and dev.sh)."""
-    return rendered(lambda: _(message, **variables), english=english,
-                    english_first=english_first)
+    return rendered(lambda: _(message, **variables), english=english, english_first=english_first)
 
 
-def label(labels: Mapping[str, object], code: str, english: bool = False, *,
-          english_first: bool = False) -> Markup:
+def label(
+    labels: Mapping[str, object], code: str, english: bool = False, *, english_first: bool = False
+) -> Markup:
     """A coded choice (relationship, phone kind, document kind) from ``labels`` (lazy
     translations by code), with the English beneath when asked for."""
     text = labels.get(code)

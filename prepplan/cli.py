@@ -28,14 +28,20 @@ def schema_command() -> None:
 
 @click.command("pdf")
 @click.argument("plan_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--lang", "language", type=click.Choice(LANGUAGE_CODES), default=None,
-              help="Language of the PDF (default: the plan's own language).")
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(LANGUAGE_CODES),
+    default=None,
+    help="Language of the PDF (default: the plan's own language).",
+)
 @click.option("--bilingual", is_flag=True, help="Add English beneath every heading and label.")
 @click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @with_appcontext
-def pdf_command(plan_file: Path, language: str | None, bilingual: bool, paper: str,
-                output: Path) -> None:
+def pdf_command(
+    plan_file: Path, language: str | None, bilingual: bool, paper: str, output: Path
+) -> None:
     """Render a plan file (or a prepplan PDF) as the family's plan PDF."""
     from prepplan.documents.plan_pdf import render_plan_pdf
     from prepplan.i18n import site_language

@@ -43,10 +43,10 @@ def isolate(value: object, direction: Direction | None = None, css_class: str = 
     plain = value.striptags() if isinstance(value, Markup) else str(value)
     classes = ["ltr" if direction == "ltr" else "isolate", css_class]
     return Markup('<span dir="{}" class="{}">{}</span>').format(
-        direction or text_direction(plain), " ".join(c for c in classes if c), value)
+        direction or text_direction(plain), " ".join(c for c in classes if c), value
+    )
 
 
 def isolate_in_text(text: str) -> str:
     """Plain text kept left to right inside right-to-left text, with Unicode's isolates."""
     return f"\u2066{text}\u2069"
-

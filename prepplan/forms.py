@@ -22,8 +22,10 @@ class PageForm(FlaskForm):
         valid = super().validate(extra_validators)
         if self.meta.csrf and self.csrf_token.errors:
             self.csrf_token.errors = [
-                _l("This page was open for too long. Your answers are still here: "
-                   "press the button again.")
+                _l(
+                    "This page was open for too long. Your answers are still here: "
+                    "press the button again."
+                )
             ]
         return valid
 

@@ -93,8 +93,12 @@ def negotiated_language() -> SiteLanguage:
 def this_page_in(language: SiteLanguage, **query: str) -> str:
     """The page being shown, in another language: the same endpoint, arguments and query."""
     args = {key: value for key, value in request.args.items() if key != "switch"}
-    return url_for(request.endpoint or "pages.start", **(request.view_args or {}),
-                   **(args | query), lang=language.slug)
+    return url_for(
+        request.endpoint or "pages.start",
+        **(request.view_args or {}),
+        **(args | query),
+        lang=language.slug,
+    )
 
 
 def same_page_in(path: str, language: SiteLanguage) -> str:
@@ -186,8 +190,11 @@ def init_app(app: Flask) -> None:
 
     @app.url_defaults
     def _keep_language(endpoint: str, values: dict) -> None:
-        if "lang" in values or endpoint not in app.view_functions \
-                or not app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        if (
+            "lang" in values
+            or endpoint not in app.view_functions
+            or not app.url_map.is_endpoint_expecting(endpoint, "lang")
+        ):
             return
         values["lang"] = current_language().slug
 

@@ -10,29 +10,34 @@ from prepplan.plan_state import CLEARED_REASONS, device
 
 bp = Blueprint("pages", __name__)
 
+
 @bp.route("/")
 def choose_first_language() -> str:
     """The first screen: every language in its own name and script, the browser's first."""
     suggested = negotiated_language()
     ordered = [suggested] + [lang for lang in SITE_LANGUAGES if lang != suggested]
-    return render_template("pages/languages.html", choices=[
-        (lang, url_for("pages.start", lang=lang.slug)) for lang in ordered
-    ])
+    return render_template(
+        "pages/languages.html",
+        choices=[(lang, url_for("pages.start", lang=lang.slug)) for lang in ordered],
+    )
 
 
 @bp.route("/languages")
 def choose_language() -> str:
     back = request.args.get("next", "")
     current = current_language()
-    return render_template("pages/languages.html", current=current, choices=[
-        (lang, same_page_in(back, lang)) for lang in SITE_LANGUAGES
-    ])
+    return render_template(
+        "pages/languages.html",
+        current=current,
+        choices=[(lang, same_page_in(back, lang)) for lang in SITE_LANGUAGES],
+    )
 
 
 @bp.route("/<lang:lang>/")
 def start() -> str:
-    return render_template("pages/start.html", has_plan=device.has_plan,
-                           expired=device.plan_expired)
+    return render_template(
+        "pages/start.html", has_plan=device.has_plan, expired=device.plan_expired
+    )
 
 
 @bp.route("/<lang:lang>/privacy")
@@ -64,18 +69,23 @@ def cleared() -> str | Response:
     if reason == "idle" and device.has_plan:
         # A page that timed out on its own: forget the plan now, then say why.
         return _clear("idle")
-    return render_template("pages/cleared.html", message=CLEARED_REASONS.get(
-        reason, CLEARED_REASONS["deleted"]))
+    return render_template(
+        "pages/cleared.html", message=CLEARED_REASONS.get(reason, CLEARED_REASONS["deleted"])
+    )
 
 
 ERROR_MESSAGES = {
     400: _l("Something in that request was not right. Go back and try again."),
     404: _l("We cannot find that page. Check the address, or start from the first page."),
     405: _l("We cannot find that page. Check the address, or start from the first page."),
-    413: _l("That file is too large. A plan file or plan PDF from this site is much smaller: "
-            "choose that file."),
-    500: _l("Something went wrong on our side. Your answers are still on this device: go back "
-            "and try again."),
+    413: _l(
+        "That file is too large. A plan file or plan PDF from this site is much smaller: "
+        "choose that file."
+    ),
+    500: _l(
+        "Something went wrong on our side. Your answers are still on this device: go back "
+        "and try again."
+    ),
 }
 
 

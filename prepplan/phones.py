@@ -35,8 +35,9 @@ def to_e164(typed: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else ""
 
 
-def phone_from_typed(typed: str | None, kind: str = "mobile", can_text: bool = False
-                     ) -> Phone | None:
+def phone_from_typed(
+    typed: str | None, kind: str = "mobile", can_text: bool = False
+) -> Phone | None:
     """The plan's Phone for what the family typed; None for an empty box."""
     typed = (typed or "").strip()
     if not typed:

@@ -43,10 +43,14 @@ STATE_VERSION = b"1"
 # Why a plan was cleared from the device: said on the page that follows.
 CLEARED_REASONS = {
     "deleted": _l("Everything you typed has been deleted from this device."),
-    "finished": _l("Your plan is finished and has been cleared from this device. "
-                   "Keep your PDF and plan file somewhere safe."),
-    "idle": _l("Your answers were deleted because nobody used this screen for a while. "
-               "This protects your family on a shared device."),
+    "finished": _l(
+        "Your plan is finished and has been cleared from this device. "
+        "Keep your PDF and plan file somewhere safe."
+    ),
+    "idle": _l(
+        "Your answers were deleted because nobody used this screen for a while. "
+        "This protects your family on a shared device."
+    ),
 }
 
 
@@ -167,9 +171,13 @@ class DevicePlan:
         self._forget = True
 
     def write_cookies(self, response: Response) -> Response:
-        old_names = _chunk_names(sum(1 for name in request.cookies
-                                     if name.startswith(COOKIE_PREFIX)
-                                     and name[len(COOKIE_PREFIX):].isdigit()))
+        old_names = _chunk_names(
+            sum(
+                1
+                for name in request.cookies
+                if name.startswith(COOKIE_PREFIX) and name[len(COOKIE_PREFIX) :].isdigit()
+            )
+        )
         changed = self._changed
         if not changed and request.method == "GET" and old_names:
             # Any page the family opens counts as activity: it restarts the idle clock.
@@ -183,9 +191,8 @@ class DevicePlan:
         secure = current_app.config["SESSION_COOKIE_SECURE"]
         for name, value in cookies:
             # Session cookies (no expiry): closing the browser forgets them too.
-            response.set_cookie(name, value, path="/", secure=secure, httponly=True,
-                                samesite="Lax")
-        _delete_cookies(response, old_names[len(cookies):])
+            response.set_cookie(name, value, path="/", secure=secure, httponly=True, samesite="Lax")
+        _delete_cookies(response, old_names[len(cookies) :])
         return response
 
 

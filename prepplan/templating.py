@@ -12,8 +12,9 @@ def drop_empty(attributes: dict) -> dict:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(drop_empty=drop_empty, isolate=direction.isolate,
-                                 phone=phones.for_reader)
+    app.jinja_env.filters.update(
+        drop_empty=drop_empty, isolate=direction.isolate, phone=phones.for_reader
+    )
     app.jinja_env.globals.update(both=bilingual.both, isolate=direction.isolate)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -62,7 +62,8 @@ def plan_cookies():
     def make(app, plan) -> list[tuple[str, str]]:
         with app.test_request_context():
             return plan_state.sealed_cookies(
-                {"plan": plan.model_dump(mode="json"), "touched": int(time.time())})
+                {"plan": plan.model_dump(mode="json"), "touched": int(time.time())}
+            )
 
     return make
 

@@ -31,7 +31,8 @@ def write_pseudo_catalog(folder: Path, locale: str = "es") -> Path:
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "both": None}
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
     for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT / "prepplan"), method_map=method_map, keywords=keywords):
+        str(ROOT / "prepplan"), method_map=method_map, keywords=keywords
+    ):
         ids = message if isinstance(message, tuple) else (message,)
         pseudo = tuple(f"⟦{text}⟧" for text in ids)
         catalog.add(message, pseudo if isinstance(message, tuple) else pseudo[0])
@@ -107,8 +108,11 @@ def not_ours(plan, extra=()) -> list[str]:
         values.extend(format_date(day, form, "es") for form in ("short", "medium", "long", "full"))
     values.extend(lang.native_name for lang in SITE_LANGUAGES)
     values.extend(lang.english_name for lang in SITE_LANGUAGES)
-    values.extend(Locale.parse(code).get_display_name("es") or code
-                  for code in PERSON_LANGUAGES if code != "other")
+    values.extend(
+        Locale.parse(code).get_display_name("es") or code
+        for code in PERSON_LANGUAGES
+        if code != "other"
+    )
     return sorted(set(values), key=len, reverse=True)
 
 

@@ -35,6 +35,7 @@ A4 = (595.28, 841.89)
 
 # --- helpers ----------------------------------------------------------------------------------
 
+
 def pages_text(pdf: bytes) -> list[str]:
     """Each page's text, with line breaks and runs of spaces made single spaces."""
     return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
@@ -91,6 +92,7 @@ def spanish_app(make_app, tmp_path):
 
 # --- content ----------------------------------------------------------------------------------
 
+
 def test_family_data_is_in_the_right_sections(app, example_plan):
     with app.app_context():
         pages = pages_text(render_plan_pdf(example_plan, language="en"))
@@ -121,8 +123,14 @@ def test_family_data_is_in_the_right_sections(app, example_plan):
 
     caregiver = page_with(pages, "What the caregiver needs to know")
     assert "Carmen Ortega" in caregiver and "Thu Trần" in caregiver
-    for note in ("40 Oak Avenue", "St. Paul's", "Spare key with Fatima Haddad", "Cat (Luna)",
-                 "Mr. Petrakis", "envelope in the closet"):
+    for note in (
+        "40 Oak Avenue",
+        "St. Paul's",
+        "Spare key with Fatima Haddad",
+        "Cat (Luna)",
+        "Mr. Petrakis",
+        "envelope in the closet",
+    ):
         assert note in caregiver
 
     papers = page_with(pages, "Important papers")
@@ -158,11 +166,14 @@ def test_wallet_cards_keep_every_number_when_names_are_long(app, example_plan, l
     for person in [*plan.guardians, *plan.contacts, *plan.children]:
         person.given_name, person.family_name = long_name, long_name
     with app.app_context(), force_locale(language):
-        cut_here = gettext("Cut along the dashed lines. Put a child's card in their backpack. "
-                           "Keep yours in your wallet.").split()[0:3]
+        cut_here = gettext(
+            "Cut along the dashed lines. Put a child's card in their backpack. "
+            "Keep yours in your wallet."
+        ).split()[0:3]
         cut_here = " ".join(cut_here)
-        cards = page_with(pages_text(render_plan_pdf(plan, language=language, bilingual=True)),
-                          cut_here)
+        cards = page_with(
+            pages_text(render_plan_pdf(plan, language=language, bilingual=True)), cut_here
+        )
     assert "…" in cards  # names shortened, visibly
     phone = "(508) 555-0123" if language == "es" else "+1 508-555-0123"
     assert cards.count(phone) == 4  # Carmen: on both children's and both parents' cards
@@ -178,9 +189,19 @@ def test_empty_optional_fields_are_left_out(app):
     with app.app_context():
         text = "\n".join(pages_text(render_plan_pdf(plan, language="en")))
     assert "Ana" in text and "Rosa" in text and "(508) 555-0199" in text
-    for label in ("Allergies", "Bus route", "Doctor", "Health insurance", "Important papers",
-                  "Whom to call for help", "Private — only in your copy", "Family code word",
-                  "Contact outside the area", "Home address", "Copies of this plan are with"):
+    for label in (
+        "Allergies",
+        "Bus route",
+        "Doctor",
+        "Health insurance",
+        "Important papers",
+        "Whom to call for help",
+        "Private — only in your copy",
+        "Family code word",
+        "Contact outside the area",
+        "Home address",
+        "Copies of this plan are with",
+    ):
         assert label not in text, label
     assert "No caregiver chosen yet." in text
 
@@ -197,8 +218,9 @@ def test_paper_size(app, example_plan, paper, size):
         pdf = render_plan_pdf(example_plan, language="es", paper=paper)
     reader = PdfReader(io.BytesIO(pdf))
     for page in reader.pages:
-        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(size,
-                                                                                          abs=0.5)
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
+            size, abs=0.5
+        )
 
 
 def test_metadata_title_language_and_tags(app, example_plan):
@@ -252,6 +274,7 @@ def test_every_script_prints_without_missing_glyphs(app):
 
 # --- languages --------------------------------------------------------------------------------
 
+
 def test_language_comes_from_the_argument_only(spanish_app, example_plan):
     # The request says Vietnamese; the document is asked for in Spanish.
     with spanish_app.test_request_context("/vi/"):
@@ -263,8 +286,9 @@ def test_language_comes_from_the_argument_only(spanish_app, example_plan):
 def test_spanish_plan_and_its_bilingual_version(spanish_app, example_plan):
     with spanish_app.app_context():
         plain = "\n".join(pages_text(render_plan_pdf(example_plan, language="es")))
-        bilingual = "\n".join(pages_text(render_plan_pdf(example_plan, language="es",
-                                                         bilingual=True)))
+        bilingual = "\n".join(
+            pages_text(render_plan_pdf(example_plan, language="es", bilingual=True))
+        )
     assert "Contactos de emergencia: llame en este orden" in plain
     assert "Emergency contacts: call in this order" not in plain
     assert "Página 2 de" in plain and "Plan de preparación familiar" in plain
@@ -326,12 +350,24 @@ def test_css_helpers():
 
 # --- the command line -------------------------------------------------------------------------
 
+
 def test_command_line_pdf(tmp_path, example_plan):
     output = tmp_path / "out.pdf"
     result = subprocess.run(
-        [str(Path(sys.executable).with_name("prepplan")), "pdf", "examples/family-plan.json",
-         "--lang", "es", "-o", str(output)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        [
+            str(Path(sys.executable).with_name("prepplan")),
+            "pdf",
+            "examples/family-plan.json",
+            "--lang",
+            "es",
+            "-o",
+            str(output),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     pdf = output.read_bytes()
@@ -391,6 +427,6 @@ def test_no_plan_no_pdf(client):
 def test_the_caregivers_home_address_is_in_the_caregiver_section(app, example_plan):
     with app.app_context():
         html = render_plan_html(example_plan, language="es", bilingual=True)
-    section = html[html.index('id="caregiver"'):html.index('id="papers"')]
+    section = html[html.index('id="caregiver"') : html.index('id="papers"')]
     assert "40 Oak Avenue, Apt 2, Worcester, MA 01610" in section
     assert 'lang="en" dir="ltr">Home address</span>' in section

@@ -21,11 +21,26 @@ def site(tmp_path_factory):
     env = production_env(
         PREPPLAN_DISTRICT_FILE=str(ROOT / "examples" / "district.toml"),
         PREPPLAN_RECORD_KEYS=new_record_key(),
-        DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('db')}/inbox.sqlite")
+        DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('db')}/inbox.sqlite",
+    )
     created = subprocess.run(
-        [str(BIN / "prepplan"), "staff", "create", "--email", "office@chandler.example",
-         "--school", "chandler-elementary", "--password-stdin"],
-        input=PASSWORD + "\n", text=True, capture_output=True, cwd=ROOT, env=env, check=False)
+        [
+            str(BIN / "prepplan"),
+            "staff",
+            "create",
+            "--email",
+            "office@chandler.example",
+            "--school",
+            "chandler-elementary",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
     assert created.returncode == 0, created.stdout + created.stderr
     with gunicorn(env) as running:
         yield running.url
@@ -56,26 +71,42 @@ def browser_plan_cookies(plan_cookies):
     app = create_app({"environ": {"PREPPLAN_SECRET_KEY": SECRET}})
 
     def make(plan) -> list[dict]:
-        return [{"name": name, "value": value, "domain": "127.0.0.1", "path": "/"}
-                for name, value in plan_cookies(app, plan)]
+        return [
+            {"name": name, "value": value, "domain": "127.0.0.1", "path": "/"}
+            for name, value in plan_cookies(app, plan)
+        ]
 
     return make
 
 
-def test_family_sends_and_the_office_enters_it_without_javascript(site, browser, example_plan,
-                                                                  browser_plan_cookies):
-    family = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800},
-                                 accept_downloads=True)
+def test_family_sends_and_the_office_enters_it_without_javascript(
+    site, browser, example_plan, browser_plan_cookies
+):
+    family = browser.new_context(
+        java_script_enabled=False, viewport={"width": 360, "height": 800}, accept_downloads=True
+    )
     family.add_cookies(browser_plan_cookies(example_plan))
     page = family.new_page()
     problems, failed = [], []
 
     def watch(page) -> None:
         # CSP violations and script errors show as console errors; missing files as responses.
-        page.on("console", lambda m: problems.append(m.text)
-                if m.type == "error" and "Failed to load resource" not in m.text else None)
-        page.on("response", lambda r: failed.append((r.status, r.url))
-                if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+        page.on(
+            "console",
+            lambda m: (
+                problems.append(m.text)
+                if m.type == "error" and "Failed to load resource" not in m.text
+                else None
+            ),
+        )
+        page.on(
+            "response",
+            lambda r: (
+                failed.append((r.status, r.url))
+                if r.status >= 400 and not r.url.endswith("/favicon.ico")
+                else None
+            ),
+        )
 
     watch(page)
 

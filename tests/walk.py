@@ -50,8 +50,11 @@ class FlowWalker:
             data = {**data, "csrf_token": CSRF_FIELD.search(page.get_data(as_text=True)).group(1)}
         response = self.client.post(url, data=data)
         if expect_redirect:
-            assert response.status_code == 302, (url, response.status_code,
-                                                 response.get_data(as_text=True)[:3000])
+            assert response.status_code == 302, (
+                url,
+                response.status_code,
+                response.get_data(as_text=True)[:3000],
+            )
         return response
 
     def filled(self, make_form) -> dict[str, str]:
@@ -68,17 +71,23 @@ class FlowWalker:
             if step.name in GROUPS:
                 group = GROUPS[step.name]
                 for i, item in enumerate(group.items(plan)):
-                    data = self.filled(lambda item=item, group=group: group.item_form(
-                        formdata=None, data=model_fields(item)))
+                    data = self.filled(
+                        lambda item=item, group=group: group.item_form(
+                            formdata=None, data=model_fields(item)
+                        )
+                    )
                     self.post(f"{group.name}/{i}", data)
                 self.post(group.name, {})
                 # Entries get fresh ids in the flow: answers naming one (a caregiver) follow.
                 kept = group.items(self.plan())
-                ids |= {getattr(a, "id", ""): getattr(b, "id", "")
-                        for a, b in zip(group.items(plan), kept, strict=True)}
+                ids |= {
+                    getattr(a, "id", ""): getattr(b, "id", "")
+                    for a, b in zip(group.items(plan), kept, strict=True)
+                }
             elif step.name in FORM_STEPS:
-                data = self.filled(lambda step=step: step.make_form(
-                    plan, formdata=None, data=step.form_data(plan)))
+                data = self.filled(
+                    lambda step=step: step.make_form(plan, formdata=None, data=step.form_data(plan))
+                )
                 self.post(step.name, {key: ids.get(value, value) for key, value in data.items()})
         self.post("check", {})
 

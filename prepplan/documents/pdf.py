@@ -69,14 +69,16 @@ class StaticOnlyFetcher(URLFetcher):
 
     def __init__(self) -> None:
         # No redirects, and errors never stop a render: a refused URL simply yields nothing.
-        super().__init__(allowed_protocols=(STATIC_SCHEME,), allow_redirects=False,
-                         fail_on_errors=False)
+        super().__init__(
+            allowed_protocols=(STATIC_SCHEME,), allow_redirects=False, fail_on_errors=False
+        )
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         path = static_file(url)
         content_type = STATIC_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
-        return URLFetcherResponse(url, body=path.read_bytes(),
-                                  headers={"Content-Type": content_type or "text/plain"})
+        return URLFetcherResponse(
+            url, body=path.read_bytes(), headers={"Content-Type": content_type or "text/plain"}
+        )
 
 
 @lru_cache(maxsize=1)
@@ -93,8 +95,12 @@ def shared_font_config() -> FontConfiguration:
 def shared_stylesheets(paths: tuple[str, ...] = PRINT_STYLESHEETS) -> tuple[CSS, ...]:
     """Our print stylesheets, parsed once per worker process against the shared fonts."""
     return tuple(
-        CSS(string=static_file(static_url(path)).read_text("utf-8"), base_url=None,
-            url_fetcher=shared_fetcher(), font_config=shared_font_config())
+        CSS(
+            string=static_file(static_url(path)).read_text("utf-8"),
+            base_url=None,
+            url_fetcher=shared_fetcher(),
+            font_config=shared_font_config(),
+        )
         for path in paths
     )
 
@@ -114,8 +120,9 @@ def render_pdf(
     fetcher = shared_fetcher()
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
     embedded = [
-        Attachment(file_obj=io.BytesIO(data), name=filename, description=description,
-                   url_fetcher=fetcher)
+        Attachment(
+            file_obj=io.BytesIO(data), name=filename, description=description, url_fetcher=fetcher
+        )
         for data, filename, description in attachments
     ]
     pdf: bytes = document.write_pdf(

@@ -52,6 +52,7 @@ CAN_TEXT_LABELS = {
 
 # --- Values -----------------------------------------------------------------------------------
 
+
 def phone_number(phone: Phone | None) -> Markup:
     """A phone number formatted for the reader, always left to right."""
     if phone is None or not (phone.e164 or phone.number):
@@ -153,6 +154,7 @@ def page_css(language: SiteLanguage, bilingual: bool, paper: Paper) -> Markup:
 
 # --- Wallet cards -----------------------------------------------------------------------------
 
+
 def _card_contacts(plan: Plan) -> list[Contact]:
     """Whom a wallet card says to call: the caregivers first, then the others in calling order."""
     ordered: list[Contact] = []
@@ -163,6 +165,7 @@ def _card_contacts(plan: Plan) -> list[Contact]:
 
 
 # --- Rendering --------------------------------------------------------------------------------
+
 
 def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) -> dict[str, Any]:
     made_on = plan.made_on or date.today()
@@ -193,8 +196,10 @@ def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) 
         "card_parents": [g for g in plan.guardians if g.phones][:CARD_PARENTS],
         # A dot between names, not "and": the same in every language and script.
         "children_names": " · ".join(
-            child.given_name or child.full_name for child in plan.children
-            if child.given_name or child.full_name),
+            child.given_name or child.full_name
+            for child in plan.children
+            if child.given_name or child.full_name
+        ),
         "card_contacts": _card_contacts(plan),
         # Helpers: the template gets plain data and these pure functions, nothing else.
         "date": lambda value: format_date(value, "long", language.code),
@@ -205,9 +210,11 @@ def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) 
         "card_name": lambda name: shorten(name, CARD_NAME_WIDTH),
         "card_long_name": lambda name: shorten(name, CARD_LONG_NAME_WIDTH),
         "relationship": lambda code, english=False: bilingual_label(
-            RELATIONSHIP_LABELS, code, english),
+            RELATIONSHIP_LABELS, code, english
+        ),
         "document_kind": lambda code, english=False: bilingual_label(
-            DOCUMENT_KIND_LABELS, code, english),
+            DOCUMENT_KIND_LABELS, code, english
+        ),
     }
 
 
@@ -232,4 +239,3 @@ def render_plan_pdf(
             "Your plan file. To update your plan next year, upload this PDF on the plan website."
         )
     return render_pdf(html, attachments=[(dump_plan(plan), ATTACHMENT_NAME, description)])
-

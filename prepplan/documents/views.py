@@ -31,8 +31,9 @@ def plan_pdf() -> ResponseReturnValue:
     paper: Paper = "a4" if request.args.get("paper") == "a4" else "letter"
     # "1" from a link, "y" from the results page's checkbox.
     bilingual = request.args.get("bilingual", "").lower() in ("1", "y", "yes", "on", "true")
-    pdf = render_plan_pdf(plan, language=_document_language_code(), bilingual=bilingual,
-                          paper=paper)
+    pdf = render_plan_pdf(
+        plan, language=_document_language_code(), bilingual=bilingual, paper=paper
+    )
     # An ASCII name with only a date in it: nothing personal in a download list.
     filename = f"family-plan-{(plan.made_on or date.today()).isoformat()}.pdf"
     return attachment(pdf, "application/pdf", filename)

@@ -60,27 +60,32 @@ def short(label, description=None, required_message=None, **kwargs) -> StringFie
 
 
 def medium(label, description=None) -> TextAreaField:
-    return TextAreaField(label, [Optional(), Length(max=MEDIUM_TEXT, message=TOO_LONG)],
-                         description=description)
+    return TextAreaField(
+        label, [Optional(), Length(max=MEDIUM_TEXT, message=TOO_LONG)], description=description
+    )
 
 
 def long_text(label, description=None) -> TextAreaField:
-    return TextAreaField(label, [Optional(), Length(max=LONG_TEXT, message=TOO_LONG)],
-                         description=description)
+    return TextAreaField(
+        label, [Optional(), Length(max=LONG_TEXT, message=TOO_LONG)], description=description
+    )
 
 
 # --- phones ---------------------------------------------------------------------------------
+
 
 def valid_phone(form, field) -> None:
     """The number the family typed (whatever the field's data) is one a phone can dial."""
     typed = (field.raw_data[0] if field.raw_data else "").strip()
     if typed and not phones.is_valid(typed):
-        raise ValidationError(_l(
-            "Enter a phone number like %(local)s, or with the country code, like "
-            "%(international)s.",
-            local=isolate_in_text("508 555 0123"),
-            international=isolate_in_text("+52 55 1234 5678"),
-        ))
+        raise ValidationError(
+            _l(
+                "Enter a phone number like %(local)s, or with the country code, like "
+                "%(international)s.",
+                local=isolate_in_text("508 555 0123"),
+                international=isolate_in_text("+52 55 1234 5678"),
+            )
+        )
 
 
 def typed_length(form, field) -> None:
@@ -111,8 +116,7 @@ class PhoneField(Field):
 
 class PhoneForm(Form):
     number = StringField(_l("Phone number"), [Optional(), typed_length, valid_phone])
-    kind = SelectField(_l("Type of phone"), choices=options(PHONE_KIND_LABELS),
-                       default="mobile")
+    kind = SelectField(_l("Type of phone"), choices=options(PHONE_KIND_LABELS), default="mobile")
     can_text = BooleanField(_l("Can receive text messages"))
 
 
@@ -121,10 +125,16 @@ class PhoneListField(FieldList):
 
     @property
     def data(self) -> list[Phone]:  # type: ignore[override]
-        found = [phones.phone_from_typed(entry.form.number.data, entry.form.kind.data or "mobile",
-                                         bool(entry.form.can_text.data))
-                 if len((entry.form.number.data or "").strip()) <= SHORT_TEXT else None
-                 for entry in self.entries]
+        found = [
+            phones.phone_from_typed(
+                entry.form.number.data,
+                entry.form.kind.data or "mobile",
+                bool(entry.form.can_text.data),
+            )
+            if len((entry.form.number.data or "").strip()) <= SHORT_TEXT
+            else None
+            for entry in self.entries
+        ]
         return [phone for phone in found if phone]
 
 
@@ -133,6 +143,7 @@ def phone_list(min_entries: int = MAX_PHONES) -> PhoneListField:
 
 
 # --- dates ----------------------------------------------------------------------------------
+
 
 def date_pattern_example() -> str:
     """An example date in the order this locale writes dates, with a four-digit year."""
@@ -172,19 +183,22 @@ class LocaleDateField(Field):
                 parsed = None
         else:
             try:
-                parsed = parse_date(re.sub(r"[.\-\s]+", "/", text), locale=get_locale(),
-                                    format="short")
+                parsed = parse_date(
+                    re.sub(r"[.\-\s]+", "/", text), locale=get_locale(), format="short"
+                )
             except (ValueError, IndexError):
                 parsed = None
         if parsed is None or parsed.year < 1900:
-            raise ValueError(_l("Enter the date like this: %(example)s",
-                                example=date_pattern_example()))
+            raise ValueError(
+                _l("Enter the date like this: %(example)s", example=date_pattern_example())
+            )
         if parsed > date.today():
             raise ValueError(_l("The date must be today or in the past."))
         self.data = parsed
 
 
 # --- choices --------------------------------------------------------------------------------
+
 
 def person_language_choices() -> list[SelectChoice]:
     return options((code, language_name(code)) for code in PERSON_LANGUAGES)
@@ -199,17 +213,26 @@ class LanguageSelectField(SelectField):
 
 # --- steps ----------------------------------------------------------------------------------
 
+
 def email_field() -> StringField:
-    return StringField(_l("E-mail address"), [
-        Optional(), Length(max=SHORT_TEXT, message=TOO_LONG),
-        Email(message=_l("Enter an e-mail address like name@example.com."),
-              check_deliverability=False),
-    ])
+    return StringField(
+        _l("E-mail address"),
+        [
+            Optional(),
+            Length(max=SHORT_TEXT, message=TOO_LONG),
+            Email(
+                message=_l("Enter an e-mail address like name@example.com."),
+                check_deliverability=False,
+            ),
+        ],
+    )
 
 
 class GuardianForm(PageForm):
-    given_name = short(_l("Given name or names"),
-                       required_message=_l("Enter the given name of this parent or guardian."))
+    given_name = short(
+        _l("Given name or names"),
+        required_message=_l("Enter the given name of this parent or guardian."),
+    )
     family_name = short(_l("Family name or names"))
     relationship = RadioField(
         _l("Relationship to the children"),
@@ -229,16 +252,19 @@ class AddressForm(PageForm):
 
 
 class ChildForm(PageForm):
-    given_name = short(_l("Given name or names"),
-                       required_message=_l("Enter the child's given name."))
+    given_name = short(
+        _l("Given name or names"), required_message=_l("Enter the child's given name.")
+    )
     family_name = short(_l("Family name or names"))
     date_of_birth = LocaleDateField(_l("Date of birth"))
     school = short(_l("Name of the school"))
     # Translators: the child's grade (school year) at school, e.g. "3" or "K".
     grade = short(_l("Grade"))
     teacher = short(_l("Teacher"))
-    student_id = short(_l("Student ID number"), _l("Only if you know it. It helps the school find "
-                                                 "the right record."))
+    student_id = short(
+        _l("Student ID number"),
+        _l("Only if you know it. It helps the school find the right record."),
+    )
     after_school = medium(_l("After-school program"), _l("Name, address and days."))
     bus_route = short(_l("Bus route"))
     bus_stop = short(_l("Bus stop"))
@@ -249,20 +275,27 @@ class ChildForm(PageForm):
     doctor_phone = PhoneField(_l("Doctor's phone number"))
     dentist_name = short(_l("Dentist"))
     dentist_phone = PhoneField(_l("Dentist's phone number"))
-    health_insurance = medium(_l("Health insurance"), _l("For example MassHealth, and the member "
-                                                        "number if you want."))
+    health_insurance = medium(
+        _l("Health insurance"), _l("For example MassHealth, and the member number if you want.")
+    )
     special_needs = long_text(_l("Special needs, IEP or 504 plan"))
     # Translators: the child's daily routines and what comforts them, for a caregiver.
-    routines = long_text(_l("Routines and comfort"),
-                         _l("What helps this child feel safe: bedtime, food, favorite things."))
+    routines = long_text(
+        _l("Routines and comfort"),
+        _l("What helps this child feel safe: bedtime, food, favorite things."),
+    )
 
 
 class ContactForm(PageForm):
-    given_name = short(_l("Given name or names"),
-                       required_message=_l("Enter the given name of this contact."))
+    given_name = short(
+        _l("Given name or names"), required_message=_l("Enter the given name of this contact.")
+    )
     family_name = short(_l("Family name or names"))
-    relationship = SelectField(_l("Relationship to the children"),
-                               choices=options(RELATIONSHIP_LABELS), default="family_friend")
+    relationship = SelectField(
+        _l("Relationship to the children"),
+        choices=options(RELATIONSHIP_LABELS),
+        default="family_friend",
+    )
     phones = phone_list()
     email = email_field()
     language = LanguageSelectField(_l("Language this person speaks best"))
@@ -270,8 +303,10 @@ class ContactForm(PageForm):
     interpreter_needed = BooleanField(_l("Needs an interpreter to talk with the school"))
     may_pick_up = BooleanField(
         _l("May pick the children up from school"),
-        description=_l("A school pickup list is not custody: it only lets the school release "
-                       "your children to this person."),
+        description=_l(
+            "A school pickup list is not custody: it only lets the school release "
+            "your children to this person."
+        ),
     )
     knows_about_plan = BooleanField(_l("Knows about this plan and agreed to help"))
     lives_with_children = BooleanField(_l("Lives with the children"))
@@ -285,8 +320,11 @@ class ContactForm(PageForm):
 class OutOfAreaForm(PageForm):
     given_name = short(_l("Given name or names"))
     family_name = short(_l("Family name or names"))
-    relationship = SelectField(_l("Relationship to the children"),
-                               choices=options(RELATIONSHIP_LABELS), default="other_relative")
+    relationship = SelectField(
+        _l("Relationship to the children"),
+        choices=options(RELATIONSHIP_LABELS),
+        default="other_relative",
+    )
     phones = phone_list()
     email = email_field()
     language = LanguageSelectField(_l("Language this person speaks best"))
@@ -294,10 +332,12 @@ class OutOfAreaForm(PageForm):
 
 
 class CaregiverForm(PageForm):
-    primary_contact_id = RadioField(_l("Who will care for the children first?"),
-                                    validate_choice=True)
-    backup_contact_id = RadioField(_l("Who will care for them if that person cannot?"),
-                                   validate_choice=True)
+    primary_contact_id = RadioField(
+        _l("Who will care for the children first?"), validate_choice=True
+    )
+    backup_contact_id = RadioField(
+        _l("Who will care for them if that person cannot?"), validate_choice=True
+    )
     where_children_stay = medium(_l("Where will the children stay?"))
 
     def __init__(self, *args: Any, contacts: Sequence[Contact] = (), **kwargs: Any) -> None:
@@ -306,7 +346,8 @@ class CaregiverForm(PageForm):
         self.primary_contact_id.choices = people
         self.backup_contact_id.choices = people
         self.primary_contact_id.validators = [
-            InputRequired(_l("Choose who will care for the children first."))]
+            InputRequired(_l("Choose who will care for the children first."))
+        ]
         self.backup_contact_id.validators = [Optional()]
 
     def validate_backup_contact_id(self, field) -> None:
@@ -334,8 +375,9 @@ class DocumentForm(Form):
 
 
 def documents_form_class() -> type[PageForm]:
-    fields = {kind: FormField(DocumentForm, label=label)
-              for kind, label in DOCUMENT_KIND_LABELS.items()}
+    fields = {
+        kind: FormField(DocumentForm, label=label) for kind, label in DOCUMENT_KIND_LABELS.items()
+    }
     fields["copies_held_by"] = medium(_l("Who will have a copy of this plan?"))
     return type("DocumentsForm", (PageForm,), fields)
 
@@ -357,8 +399,10 @@ class HelpForm(PageForm):
 class PrivateForm(PageForm):
     family_code_word = short(
         _l("Family code word"),
-        _l("A word only your family and your caregivers know. Your children can ask for it "
-           "before going with anyone."),
+        _l(
+            "A word only your family and your caregivers know. Your children can ask for it "
+            "before going with anyone."
+        ),
     )
 
 
@@ -370,12 +414,16 @@ class DocumentOptionsForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form: it only chooses how the PDF looks
 
-    language = SelectField(_l("Language of the PDF"),
-                           description=_l("A caregiver can have a copy in their own language."))
+    language = SelectField(
+        _l("Language of the PDF"),
+        description=_l("A caregiver can have a copy in their own language."),
+    )
     bilingual = BooleanField(_l("Add English under each heading"))
-    paper = RadioField(_l("Paper size"),
-                       choices=options({"letter": _l("US Letter"), "a4": _l("A4")}),
-                       default="letter")
+    paper = RadioField(
+        _l("Paper size"),
+        choices=options({"letter": _l("US Letter"), "a4": _l("A4")}),
+        default="letter",
+    )
 
 
 def private_form(guardians, **kwargs) -> PrivateForm:
@@ -384,7 +432,8 @@ def private_form(guardians, **kwargs) -> PrivateForm:
         "a_numbers": FieldList(
             # Translators: the "A-number" (Alien Registration Number) on US immigration papers.
             StringField(_l("A-number"), [Optional(), Length(max=SHORT_TEXT, message=TOO_LONG)]),
-            min_entries=len(guardians), max_entries=len(guardians),
+            min_entries=len(guardians),
+            max_entries=len(guardians),
         )
     }
     form_class = type("PrivateItemsForm", (PrivateForm,), fields)

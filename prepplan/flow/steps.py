@@ -55,6 +55,7 @@ HIDDEN = "••••••"
 
 # --- moving between forms and the plan --------------------------------------------------------
 
+
 def model_fields(model: BaseModel) -> dict[str, Any]:
     """A model's values as a form's ``data``: nested models and phones stay objects, which the
     form's fields read as they are."""
@@ -91,6 +92,7 @@ def merged(model_class: type[M], existing: M | None, form: Any) -> M:
 
 # --- showing answers on the check page --------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class CheckRow:
     label: object
@@ -123,6 +125,7 @@ def field_value(field: Field) -> str:
 
 
 # --- steps ------------------------------------------------------------------------------------
+
 
 def _plain(form_class: type[PageForm]) -> Callable[..., PageForm]:
     def make(plan: Plan, **kwargs: Any) -> PageForm:
@@ -182,9 +185,12 @@ class Step:
         form = self.loaded_form(plan)
         if self.check_rows is not None:
             return self.check_rows(self, plan, form, href)
-        return [CheckRow(f.label.text, field_value(f), href) for f in form
-                if f.short_name not in NOT_ANSWERS
-                and (self.check_fields is None or f.short_name in self.check_fields)]
+        return [
+            CheckRow(f.label.text, field_value(f), href)
+            for f in form
+            if f.short_name not in NOT_ANSWERS
+            and (self.check_fields is None or f.short_name in self.check_fields)
+        ]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -221,21 +227,29 @@ class GroupStep(Step):
         if not items:
             return [CheckRow(self.title, "", url_for("flow.step", name=self.name))]
         return [
-            CheckRow(f"{index + 1}. {item.full_name}" if self.numbered else item.full_name,
-                     Markup(" · ").join(self.summary(item)),
-                              url_for("flow.group_item", group_name=self.name, index=index,
-                             **FROM_CHECK))
+            CheckRow(
+                f"{index + 1}. {item.full_name}" if self.numbered else item.full_name,
+                Markup(" · ").join(self.summary(item)),
+                url_for("flow.group_item", group_name=self.name, index=index, **FROM_CHECK),
+            )
             for index, item in enumerate(items)
         ]
 
 
 # --- the steps' own loading, saving and check rows ---------------------------------------------
 
+
 def _one_row(step: Step, plan: Plan, form: Any, href: str) -> list[CheckRow]:
     """The whole page as one row under the step's title: the filled answers in order."""
-    return [CheckRow(step.title, Markup(", ").join(
-        value for f in form if f.short_name not in NOT_ANSWERS if (value := field_value(f))),
-        href)]
+    return [
+        CheckRow(
+            step.title,
+            Markup(", ").join(
+                value for f in form if f.short_name not in NOT_ANSWERS if (value := field_value(f))
+            ),
+            href,
+        )
+    ]
 
 
 def _out_of_area_changes(plan: Plan, form: Any) -> dict[str, Any]:
@@ -267,21 +281,28 @@ def _documents_load(plan: Plan) -> dict[str, Any]:
 
 def _documents_changes(plan: Plan, form: Any) -> dict[str, Any]:
     values = answers(form)
-    return {"documents": [DocumentLocation(kind=kind, **values[kind])
-                          for kind in DOCUMENT_KINDS],
-            "copies_held_by": values["copies_held_by"]}
+    return {
+        "documents": [DocumentLocation(kind=kind, **values[kind]) for kind in DOCUMENT_KINDS],
+        "copies_held_by": values["copies_held_by"],
+    }
 
 
 def _documents_rows(step: Step, plan: Plan, form: Any, href: str) -> list[CheckRow]:
-    rows = [CheckRow(f.label.text, isolate(f.form.where.data) if f.form.where.data else "", href)
-            for f in form if isinstance(f, FormField) and field_value(f)]
+    rows = [
+        CheckRow(f.label.text, isolate(f.form.where.data) if f.form.where.data else "", href)
+        for f in form
+        if isinstance(f, FormField) and field_value(f)
+    ]
     return [*rows, CheckRow(form.copies_held_by.label.text, field_value(form.copies_held_by), href)]
 
 
 def _help_rows(step: Step, plan: Plan, form: Any, href: str) -> list[CheckRow]:
     # Names only: the numbers are on the plan itself.
-    return [CheckRow(f.label.text, field_value(f.form.name), href)
-            for f in form if isinstance(f, FormField)]
+    return [
+        CheckRow(f.label.text, field_value(f.form.name), href)
+        for f in form
+        if isinstance(f, FormField)
+    ]
 
 
 def _private_form(plan: Plan, **kwargs: Any) -> PageForm:
@@ -289,14 +310,18 @@ def _private_form(plan: Plan, **kwargs: Any) -> PageForm:
 
 
 def _private_load(plan: Plan) -> dict[str, Any]:
-    return {"family_code_word": plan.family_code_word,
-            "a_numbers": [g.a_number for g in plan.guardians]}
+    return {
+        "family_code_word": plan.family_code_word,
+        "a_numbers": [g.a_number for g in plan.guardians],
+    }
 
 
 def _private_changes(plan: Plan, form: Any) -> dict[str, Any]:
     values = answers(form)
-    guardians = [g.model_copy(update={"a_number": number})
-                 for g, number in zip(plan.guardians, values["a_numbers"], strict=False)]
+    guardians = [
+        g.model_copy(update={"a_number": number})
+        for g, number in zip(plan.guardians, values["a_numbers"], strict=False)
+    ]
     return {"family_code_word": values["family_code_word"], "guardians": guardians}
 
 
@@ -307,9 +332,14 @@ def _private_rows(step: Step, plan: Plan, form: Any, href: str) -> list[CheckRow
 
 
 PARENTS = GroupStep(
-    name="parents", title=_l("Parents and guardians"), attribute="guardians", model=Guardian,
-    item_form=forms.GuardianForm, item_template="flow/parents_item.html",
-    maximum=MAX_GUARDIANS, item_title=_l("Parent or guardian"),
+    name="parents",
+    title=_l("Parents and guardians"),
+    attribute="guardians",
+    model=Guardian,
+    item_form=forms.GuardianForm,
+    item_template="flow/parents_item.html",
+    maximum=MAX_GUARDIANS,
+    item_title=_l("Parent or guardian"),
     add_label=_l("Add a parent or guardian"),
     empty_error=_l("Add at least one parent or guardian."),
     full_message=_l("A plan can hold up to %(max)d parents or guardians."),
@@ -317,65 +347,128 @@ PARENTS = GroupStep(
     summary_fields=("phones",),
 )
 CHILDREN = GroupStep(
-    name="children", title=_l("Children"), attribute="children", model=Child,
-    item_form=forms.ChildForm, item_template="flow/children_item.html",
-    maximum=MAX_CHILDREN, item_title=_l("Child"), add_label=_l("Add a child"),
+    name="children",
+    title=_l("Children"),
+    attribute="children",
+    model=Child,
+    item_form=forms.ChildForm,
+    item_template="flow/children_item.html",
+    maximum=MAX_CHILDREN,
+    item_title=_l("Child"),
+    add_label=_l("Add a child"),
     empty_error=_l("Add at least one child."),
-    full_message=_l("A plan can hold up to %(max)d children. To plan for more, make a second "
-                    "plan."),
+    full_message=_l(
+        "A plan can hold up to %(max)d children. To plan for more, make a second plan."
+    ),
     intro=_l("Add each child this plan is for."),
     summary_fields=("date_of_birth", "school"),
 )
 CONTACTS = GroupStep(
-    name="contacts", title=_l("Emergency contacts"), attribute="contacts", model=Contact,
-    item_form=forms.ContactForm, item_template="flow/contacts_item.html",
-    maximum=MAX_CONTACTS, item_title=_l("Emergency contact"),
+    name="contacts",
+    title=_l("Emergency contacts"),
+    attribute="contacts",
+    model=Contact,
+    item_form=forms.ContactForm,
+    item_template="flow/contacts_item.html",
+    maximum=MAX_CONTACTS,
+    item_title=_l("Emergency contact"),
     add_label=_l("Add an emergency contact"),
     empty_error=_l("Add at least one emergency contact."),
     full_message=_l("A plan can hold up to %(max)d emergency contacts."),
-    intro=_l("Add the people to call, in the order to call them. The first ones will be on the "
-             "wallet cards."),
-    hint=_l("A school pickup list is not custody: it only lets the school release your "
-            "children to this person."),
+    intro=_l(
+        "Add the people to call, in the order to call them. The first ones will be on the "
+        "wallet cards."
+    ),
+    hint=_l(
+        "A school pickup list is not custody: it only lets the school release your "
+        "children to this person."
+    ),
     summary_fields=("phones", "address"),
-    tag_field="may_pick_up", tag=_l("May pick up"), reorderable=True, numbered=True,
+    tag_field="may_pick_up",
+    tag=_l("May pick up"),
+    reorderable=True,
+    numbered=True,
 )
 
 STEPS: tuple[Step, ...] = (
     PARENTS,
-    Step(name="address", title=_l("Home address"), template="flow/address.html",
-         form=_plain(forms.AddressForm), attribute="home_address", model=Address,
-         check_rows=_one_row, check_section=False),
+    Step(
+        name="address",
+        title=_l("Home address"),
+        template="flow/address.html",
+        form=_plain(forms.AddressForm),
+        attribute="home_address",
+        model=Address,
+        check_rows=_one_row,
+        check_section=False,
+    ),
     CHILDREN,
     CONTACTS,
-    Step(name="out-of-area", title=_l("A contact outside the area"),
-         template="flow/out_of_area.html", form=_plain(forms.OutOfAreaForm),
-         attribute="out_of_area_contact", model=OutOfAreaContact, save=_out_of_area_changes,
-         check_rows=_out_of_area_rows, check_section=False),
-    Step(name="caregiver", title=_l("Who will care for the children"),
-         template="flow/caregiver.html", form=_caregiver_form, attribute="caregiver",
-         model=CaregiverPlan),
-    Step(name="caregiver-notes", title=_l("What the caregiver needs to know"),
-         template="flow/caregiver_notes.html", form=_plain(forms.CaregiverNotesForm),
-         attribute="caregiver", model=CaregiverPlan, check_rows=_caregiver_notes_rows,
-         check_section=False),
-    Step(name="documents", title=_l("Important documents"), template="flow/documents.html",
-         form=_plain(forms.DocumentsForm), load=_documents_load, save=_documents_changes,
-         check_rows=_documents_rows),
-    Step(name="help", title=_l("Whom to call for help"), template="flow/help.html",
-         form=_plain(forms.HelpForm), attribute="help", model=Help,
-         check_rows=_help_rows),
-    Step(name="private", title=_l("Private items"), template="flow/private.html",
-         form=_private_form, load=_private_load, save=_private_changes,
-         check_rows=_private_rows),
+    Step(
+        name="out-of-area",
+        title=_l("A contact outside the area"),
+        template="flow/out_of_area.html",
+        form=_plain(forms.OutOfAreaForm),
+        attribute="out_of_area_contact",
+        model=OutOfAreaContact,
+        save=_out_of_area_changes,
+        check_rows=_out_of_area_rows,
+        check_section=False,
+    ),
+    Step(
+        name="caregiver",
+        title=_l("Who will care for the children"),
+        template="flow/caregiver.html",
+        form=_caregiver_form,
+        attribute="caregiver",
+        model=CaregiverPlan,
+    ),
+    Step(
+        name="caregiver-notes",
+        title=_l("What the caregiver needs to know"),
+        template="flow/caregiver_notes.html",
+        form=_plain(forms.CaregiverNotesForm),
+        attribute="caregiver",
+        model=CaregiverPlan,
+        check_rows=_caregiver_notes_rows,
+        check_section=False,
+    ),
+    Step(
+        name="documents",
+        title=_l("Important documents"),
+        template="flow/documents.html",
+        form=_plain(forms.DocumentsForm),
+        load=_documents_load,
+        save=_documents_changes,
+        check_rows=_documents_rows,
+    ),
+    Step(
+        name="help",
+        title=_l("Whom to call for help"),
+        template="flow/help.html",
+        form=_plain(forms.HelpForm),
+        attribute="help",
+        model=Help,
+        check_rows=_help_rows,
+    ),
+    Step(
+        name="private",
+        title=_l("Private items"),
+        template="flow/private.html",
+        form=_private_form,
+        load=_private_load,
+        save=_private_changes,
+        check_rows=_private_rows,
+    ),
     Step(name="check", title=_l("Check your answers"), template="flow/check.html"),
 )
 STEP_NAMES = tuple(step.name for step in STEPS)
 BY_NAME = {step.name: step for step in STEPS}
 GROUPS = {step.name: step for step in STEPS if isinstance(step, GroupStep)}
 # Steps with a page form of their own (not a list, not the check page).
-FORM_STEPS = {step.name: step for step in STEPS
-              if step.form is not None and not isinstance(step, GroupStep)}
+FORM_STEPS = {
+    step.name: step for step in STEPS if step.form is not None and not isinstance(step, GroupStep)
+}
 
 
 @dataclass(frozen=True)

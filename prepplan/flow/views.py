@@ -53,18 +53,30 @@ bp = Blueprint("flow", __name__, url_prefix="/<lang:lang>/plan")
 GROUP_NAMES = f"<any({', '.join(GROUPS)}):group_name>"
 
 PLAN_FILE_ERRORS = {
-    "too_large": _l("This file is too large to be a plan file. Choose the file you downloaded "
-                    "from this site (it ends in .json or .pdf)."),
-    "not_json": _l("This file is not a plan file. Choose the file you downloaded from this site "
-                   "(it ends in .json or .pdf)."),
-    "not_a_plan": _l("This file is not a plan file from this site. Choose the plan file or the "
-                     "plan PDF you downloaded here."),
-    "newer_version": _l("This plan file was made by a newer version of this site. Open it on the "
-                        "site where you made it."),
-    "invalid": _l("This plan file has been changed or damaged, so it cannot be read. Choose "
-                  "another copy, or start a new plan."),
-    "no_plan_in_pdf": _l("This PDF does not contain a plan from this site. Choose the plan PDF "
-                         "you downloaded here, or the plan file (.json)."),
+    "too_large": _l(
+        "This file is too large to be a plan file. Choose the file you downloaded "
+        "from this site (it ends in .json or .pdf)."
+    ),
+    "not_json": _l(
+        "This file is not a plan file. Choose the file you downloaded from this site "
+        "(it ends in .json or .pdf)."
+    ),
+    "not_a_plan": _l(
+        "This file is not a plan file from this site. Choose the plan file or the "
+        "plan PDF you downloaded here."
+    ),
+    "newer_version": _l(
+        "This plan file was made by a newer version of this site. Open it on the "
+        "site where you made it."
+    ),
+    "invalid": _l(
+        "This plan file has been changed or damaged, so it cannot be read. Choose "
+        "another copy, or start a new plan."
+    ),
+    "no_plan_in_pdf": _l(
+        "This PDF does not contain a plan from this site. Choose the plan PDF "
+        "you downloaded here, or the plan file (.json)."
+    ),
 }
 
 
@@ -83,8 +95,13 @@ def _apply(plan: Plan, **changes: Any) -> Plan:
     return Plan.model_validate(values)
 
 
-def _render_step(step: Step, form: PageForm, errors: list[tuple[str, str]] | None = None,
-                 template: str = "", **context: Any) -> str:
+def _render_step(
+    step: Step,
+    form: PageForm,
+    errors: list[tuple[str, str]] | None = None,
+    template: str = "",
+    **context: Any,
+) -> str:
     if errors is None:
         errors = form.error_list()
     return render_template(
@@ -127,6 +144,7 @@ def _save(plan: Plan) -> bool:
 
 # --- one page, one part of the plan ------------------------------------------------------------
 
+
 @bp.route("/<name>", methods=["GET", "POST"])
 def step(name: str) -> Any:
     if name in GROUPS:
@@ -150,6 +168,7 @@ def step(name: str) -> Any:
 
 # --- repeating groups: parents, children, contacts ---------------------------------------------
 
+
 def group_list(group: GroupStep) -> Any:
     plan = device.plan
     items = group.items(plan)
@@ -162,8 +181,15 @@ def group_list(group: GroupStep) -> Any:
             errors = [("add-item", str(group.empty_error))]
         else:
             return _after_save(group.name)
-    return _render_step(group, ConfirmForm(), errors=errors, plan=plan, group=group,
-                        items=items, full=len(items) >= group.maximum)
+    return _render_step(
+        group,
+        ConfirmForm(),
+        errors=errors,
+        plan=plan,
+        group=group,
+        items=items,
+        full=len(items) >= group.maximum,
+    )
 
 
 @bp.route(f"/{GROUP_NAMES}/<int:index>", methods=["GET", "POST"])
@@ -178,8 +204,14 @@ def group_item(group_name: str, index: int) -> Any:
         flash(group.full_message % {"max": group.maximum})
         return redirect(url_for("flow.step", name=group.name))
     existing = items[index] if index < len(items) else None
-    context = {"plan": plan, "group": group, "index": index, "is_new": existing is None,
-               "switchable": True, "template": group.item_template}
+    context = {
+        "plan": plan,
+        "group": group,
+        "index": index,
+        "is_new": existing is None,
+        "switchable": True,
+        "template": group.item_template,
+    }
     if request.method == "POST":
         form = group.item_form()
         if switching_language():
@@ -220,15 +252,26 @@ def group_remove(group_name: str, index: int) -> Any:
             for key in ("primary_contact_id", "backup_contact_id"):
                 if caregiver[key] == removed.id:
                     caregiver[key] = ""
-                    flash(_("%(name)s was also a caregiver. Choose the caregivers again.",
-                            name=removed.full_name))
+                    flash(
+                        _(
+                            "%(name)s was also a caregiver. Choose the caregivers again.",
+                            name=removed.full_name,
+                        )
+                    )
             changes["caregiver"] = caregiver
         if group is PARENTS:
             flash(_("%(name)s was removed.", name=removed.full_name))
         device.save(_apply(plan, **changes))
         return redirect(url_for("flow.step", name=group.name))
-    return _render_step(group, form, template="flow/remove.html", plan=plan, group=group,
-                        index=index, item=items[index])
+    return _render_step(
+        group,
+        form,
+        template="flow/remove.html",
+        plan=plan,
+        group=group,
+        index=index,
+        item=items[index],
+    )
 
 
 @bp.route(f"/{GROUP_NAMES}/<int:index>/move", methods=["POST"])
@@ -248,10 +291,12 @@ def move_item(group_name: str, index: int) -> Response:
 
 # --- check answers, results, plan file -----------------------------------------------------------
 
+
 def check() -> Any:
     plan = device.plan
-    missing = [(f"missing-{g.name}", str(g.empty_error)) for g in GROUPS.values()
-               if not g.items(plan)]
+    missing = [
+        (f"missing-{g.name}", str(g.empty_error)) for g in GROUPS.values() if not g.items(plan)
+    ]
     if not plan.caregiver.primary_contact_id or plan.primary_caregiver is None:
         missing.append(("missing-caregiver", _("Choose who will care for the children first.")))
     errors: list[tuple[str, str]] = []
@@ -261,8 +306,14 @@ def check() -> Any:
             return redirect(url_for("flow.results"))
         errors = form.error_list() + missing
     # Before the family presses the button, what is missing is a to-do list, not an error.
-    return _render_step(BY_NAME["check"], ConfirmForm(), errors=errors, plan=plan,
-                        missing=missing, sections=check_sections(plan))
+    return _render_step(
+        BY_NAME["check"],
+        ConfirmForm(),
+        errors=errors,
+        plan=plan,
+        missing=missing,
+        sections=check_sections(plan),
+    )
 
 
 @bp.route("/done")
@@ -271,9 +322,11 @@ def results() -> Any:
     if not plan.children and not plan.contacts:
         return redirect(url_for("pages.start"))
     options = forms.DocumentOptionsForm(
-        formdata=None, data={"language": current_language().code, "paper": "letter"})
-    options.language.choices = forms.options((lang.code, lang.native_name)
-                                             for lang in SITE_LANGUAGES)
+        formdata=None, data={"language": current_language().code, "paper": "letter"}
+    )
+    options.language.choices = forms.options(
+        (lang.code, lang.native_name) for lang in SITE_LANGUAGES
+    )
     return render_template("flow/results.html", plan=plan, options=options)
 
 
@@ -298,7 +351,11 @@ def upload() -> Any:
                 form.plan_file.errors = [str(PLAN_FILE_ERRORS[error.reason])]
             else:
                 device.save(_apply(plan))
-                flash(_("Your plan was loaded. Check your answers and change anything that is "
-                        "out of date."))
+                flash(
+                    _(
+                        "Your plan was loaded. Check your answers and change anything that is "
+                        "out of date."
+                    )
+                )
                 return redirect(url_for("flow.step", name="check"))
     return render_template("flow/upload.html", form=form, errors=form.error_list())

@@ -40,8 +40,29 @@ PhoneKind = Literal["mobile", "home", "work", "other"]
 # Languages a person may read or speak. Codes are BCP 47; names come from CLDR in the reader's
 # language (i18n.language_name). The eight site languages come first.
 PERSON_LANGUAGES = (
-    "en", "es", "pt", "ht", "vi", "zh", "ar", "kea",
-    "fr", "so", "sw", "am", "ti", "ne", "km", "ko", "ru", "uk", "fa", "ps", "hi", "tl", "qu",
+    "en",
+    "es",
+    "pt",
+    "ht",
+    "vi",
+    "zh",
+    "ar",
+    "kea",
+    "fr",
+    "so",
+    "sw",
+    "am",
+    "ti",
+    "ne",
+    "km",
+    "ko",
+    "ru",
+    "uk",
+    "fa",
+    "ps",
+    "hi",
+    "tl",
+    "qu",
     "other",
 )
 PersonLanguage = Literal[PERSON_LANGUAGES]  # type: ignore[valid-type]
@@ -49,14 +70,32 @@ PersonLanguage = Literal[PERSON_LANGUAGES]  # type: ignore[valid-type]
 # How a contact is related to the children. Codes map to the school systems' own values in
 # prepplan.school.exports; labels are translated in plan/vocabulary.py.
 RELATIONSHIPS = (
-    "mother", "father", "stepparent", "guardian", "grandparent", "aunt_uncle", "sibling",
-    "cousin", "other_relative", "godparent", "family_friend", "neighbor", "other",
+    "mother",
+    "father",
+    "stepparent",
+    "guardian",
+    "grandparent",
+    "aunt_uncle",
+    "sibling",
+    "cousin",
+    "other_relative",
+    "godparent",
+    "family_friend",
+    "neighbor",
+    "other",
 )
 Relationship = Literal[RELATIONSHIPS]  # type: ignore[valid-type]
 
 DOCUMENT_KINDS = (
-    "birth_certificates", "passports", "social_security_itin", "medical_records",
-    "school_records", "immigration_papers", "court_orders", "lease", "bank_information",
+    "birth_certificates",
+    "passports",
+    "social_security_itin",
+    "medical_records",
+    "school_records",
+    "immigration_papers",
+    "court_orders",
+    "lease",
+    "bank_information",
 )
 DocumentKind = Literal[DOCUMENT_KINDS]  # type: ignore[valid-type]
 
@@ -141,8 +180,9 @@ class Contact(Person):
         default_factory=new_contact_id
     )
     relationship: Relationship = "family_friend"
-    address: MediumText = Field("", description="Where this person lives: a caregiver's legal "
-                                "papers ask for it.")
+    address: MediumText = Field(
+        "", description="Where this person lives: a caregiver's legal papers ask for it."
+    )
     interpreter_needed: bool = False
     may_pick_up: bool = False
     knows_about_plan: bool = False

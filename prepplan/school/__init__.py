@@ -54,7 +54,8 @@ def init_app(app: Flask) -> None:
                 "The school inbox needs PREPPLAN_RECORD_KEYS: create a key with "
                 "`PREPPLAN_DISTRICT_FILE= prepplan new-record-key` (or "
                 "`python3 -c 'from cryptography.fernet import Fernet; "
-                "print(Fernet.generate_key().decode())'`).")
+                "print(Fernet.generate_key().decode())'`)."
+            )
         app.config["RECORD_KEYS"] = _development_record_key(Path(app.instance_path))
     inbox = database.init_inbox(app)
     app.register_blueprint(staff_views.bp)

@@ -74,8 +74,10 @@ def check_login(db: Session, email: str, password: str) -> StaffAccount | None:
     email = email.strip().lower()
     account_key = _limit_key("account", email)
     address_key = _limit_key("address", request.remote_addr or "")
-    if (recent_failures(db, account_key) >= MAX_FAILURES_PER_ACCOUNT
-            or recent_failures(db, address_key) >= MAX_FAILURES_PER_ADDRESS):
+    if (
+        recent_failures(db, account_key) >= MAX_FAILURES_PER_ACCOUNT
+        or recent_failures(db, address_key) >= MAX_FAILURES_PER_ADDRESS
+    ):
         raise LoginLimited
     account = staff_by_email(db, email)
     try:
@@ -111,14 +113,16 @@ def signed_in_staff(db: Session) -> SignedInStaff | None:
         account = db.get(StaffAccount, data.get("id"))
         if account is not None and account.session_version == data.get("v"):
             district = current_app.extensions["prepplan_district"]
-            schools = tuple(s for s in staff_schools(db, account.id)
-                            if district.school(s) is not None)
+            schools = tuple(
+                s for s in staff_schools(db, account.id) if district.school(s) is not None
+            )
             found = SignedInStaff(account.id, account.email, schools)
     g.signed_in_staff = found
     return found
 
 
 # --- queries ---------------------------------------------------------------------------------
+
 
 def staff_by_email(db: Session, email: str) -> StaffAccount | None:
     return db.scalar(select(StaffAccount).where(StaffAccount.email == email.strip().lower()))
@@ -129,8 +133,14 @@ def staff_schools(db: Session, staff_id: int) -> list[str]:
 
 
 def recent_failures(db: Session, key_hash: str) -> int:
-    return db.scalar(select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.key_hash == key_hash, LoginFailure.at >= now() - LOGIN_WINDOW)) or 0
+    return (
+        db.scalar(
+            select(func.count())
+            .select_from(LoginFailure)
+            .where(LoginFailure.key_hash == key_hash, LoginFailure.at >= now() - LOGIN_WINDOW)
+        )
+        or 0
+    )
 
 
 def record_failure(db: Session, *key_hashes: str) -> None:

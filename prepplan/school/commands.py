@@ -1,13 +1,13 @@
 """Command-line tools for the school inbox, for whoever runs the site:
 
-    prepplan db upgrade                        create or upgrade the inbox's tables
-    prepplan staff create --email E --school ID [--school ID] [--password-stdin]
-    prepplan staff password --email E [--password-stdin]   (also signs out their sessions)
-    prepplan staff remove --email E
-    prepplan staff list
-    prepplan purge                             delete updates entered RETENTION_DAYS ago
-    prepplan rotate-keys                       re-encrypt every record with the first key
-    prepplan new-record-key                    print a new key for PREPPLAN_RECORD_KEYS
+prepplan db upgrade                        create or upgrade the inbox's tables
+prepplan staff create --email E --school ID [--school ID] [--password-stdin]
+prepplan staff password --email E [--password-stdin]   (also signs out their sessions)
+prepplan staff remove --email E
+prepplan staff list
+prepplan purge                             delete updates entered RETENTION_DAYS ago
+prepplan rotate-keys                       re-encrypt every record with the first key
+prepplan new-record-key                    print a new key for PREPPLAN_RECORD_KEYS
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ staff_group = AppGroup("staff", help="School staff accounts for the inbox.")
 def _inbox_on() -> None:
     if "prepplan_inbox" not in current_app.extensions:
         raise click.ClickException(
-            "The school inbox is off: set PREPPLAN_DISTRICT_FILE (and PREPPLAN_RECORD_KEYS).")
+            "The school inbox is off: set PREPPLAN_DISTRICT_FILE (and PREPPLAN_RECORD_KEYS)."
+        )
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -55,8 +56,13 @@ def db_upgrade() -> None:
 
 @staff_group.command("create")
 @click.option("--email", required=True, help="The staff member's e-mail (their login).")
-@click.option("--school", "schools", multiple=True, required=True,
-              help="A school id from the district file; repeat for several schools.")
+@click.option(
+    "--school",
+    "schools",
+    multiple=True,
+    required=True,
+    help="A school id from the district file; repeat for several schools.",
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
 def staff_create(email: str, schools: tuple[str, ...], password_stdin: bool) -> None:
@@ -68,19 +74,24 @@ def staff_create(email: str, schools: tuple[str, ...], password_stdin: bool) -> 
     unknown = [s for s in schools if district.school(s) is None]
     if unknown:
         raise click.ClickException(
-            "Not in the district file: " + ", ".join(unknown)
-            + ". Known schools: " + ", ".join(s.id for s in district.schools))
+            "Not in the district file: "
+            + ", ".join(unknown)
+            + ". Known schools: "
+            + ", ".join(s.id for s in district.schools)
+        )
     email = email.strip().lower()
     if "@" not in email:
         raise click.ClickException("Give the staff member's e-mail address.")
     with database.session() as db:
         if accounts.staff_by_email(db, email) is not None:
             raise click.ClickException(
-                f"{email} already has an account (use `prepplan staff password`).")
+                f"{email} already has an account (use `prepplan staff password`)."
+            )
     password_hash = hash_password(_read_password(password_stdin))
     with database.session() as db:
-        account = models.StaffAccount(email=email, password_hash=password_hash,
-                                     session_version=1, created_at=models.now())
+        account = models.StaffAccount(
+            email=email, password_hash=password_hash, session_version=1, created_at=models.now()
+        )
         db.add(account)
         db.flush()
         for school_id in dict.fromkeys(schools):
@@ -153,7 +164,8 @@ def rotate_keys() -> None:
     except RecordUnreadable:
         raise click.ClickException(
             "A stored update cannot be opened with any configured key; nothing was changed. "
-            "Keep the old key in PREPPLAN_RECORD_KEYS until rotation succeeds.") from None
+            "Keep the old key in PREPPLAN_RECORD_KEYS until rotation succeeds."
+        ) from None
     click.echo(f"Re-encrypted {count} update(s) with the first key.")
 
 

@@ -52,8 +52,11 @@ def make_engine(url: str) -> Engine:
 
 def init_inbox(app: Flask) -> Inbox:
     engine = make_engine(app.config["DATABASE_URL"])
-    inbox = Inbox(engine, sessionmaker(engine, expire_on_commit=False),
-                  RecordCipher(app.config["RECORD_KEYS"]))
+    inbox = Inbox(
+        engine,
+        sessionmaker(engine, expire_on_commit=False),
+        RecordCipher(app.config["RECORD_KEYS"]),
+    )
     app.extensions["prepplan_inbox"] = inbox
     return inbox
 

@@ -41,10 +41,29 @@ EDFI_RELATIONS = {
 EDFI_PHONE_TYPES = {"mobile": "Mobile", "home": "Home", "work": "Work", "other": "Other"}
 # Ed-Fi LanguageDescriptor code values are ISO 639-3 codes.
 EDFI_LANGUAGES = {
-    "en": "eng", "es": "spa", "pt": "por", "ht": "hat", "vi": "vie", "zh": "zho", "ar": "ara",
-    "kea": "kea", "fr": "fra", "so": "som", "sw": "swa", "am": "amh", "ti": "tir", "ne": "nep",
-    "km": "khm", "ko": "kor", "ru": "rus", "uk": "ukr", "fa": "fas", "ps": "pus", "hi": "hin",
-    "tl": "tgl", "qu": "que",
+    "en": "eng",
+    "es": "spa",
+    "pt": "por",
+    "ht": "hat",
+    "vi": "vie",
+    "zh": "zho",
+    "ar": "ara",
+    "kea": "kea",
+    "fr": "fra",
+    "so": "som",
+    "sw": "swa",
+    "am": "amh",
+    "ti": "tir",
+    "ne": "nep",
+    "km": "khm",
+    "ko": "kor",
+    "ru": "rus",
+    "uk": "ukr",
+    "fa": "fas",
+    "ps": "pus",
+    "hi": "hin",
+    "tl": "tgl",
+    "qu": "que",
 }
 
 # PowerSchool's default relationship types. Districts can rename their code set; docs/
@@ -67,11 +86,29 @@ POWERSCHOOL_RELATIONSHIPS = {
 POWERSCHOOL_PHONE_TYPES = {"mobile": "Mobile", "home": "Home", "work": "Work", "other": "Other"}
 
 LANGUAGE_ENGLISH_NAMES = {
-    "en": "English", "es": "Spanish", "pt": "Portuguese", "ht": "Haitian Creole",
-    "vi": "Vietnamese", "zh": "Chinese", "ar": "Arabic", "kea": "Cape Verdean Creole",
-    "fr": "French", "so": "Somali", "sw": "Swahili", "am": "Amharic", "ti": "Tigrinya",
-    "ne": "Nepali", "km": "Khmer", "ko": "Korean", "ru": "Russian", "uk": "Ukrainian",
-    "fa": "Persian", "ps": "Pashto", "hi": "Hindi", "tl": "Tagalog", "qu": "Quechua",
+    "en": "English",
+    "es": "Spanish",
+    "pt": "Portuguese",
+    "ht": "Haitian Creole",
+    "vi": "Vietnamese",
+    "zh": "Chinese",
+    "ar": "Arabic",
+    "kea": "Cape Verdean Creole",
+    "fr": "French",
+    "so": "Somali",
+    "sw": "Swahili",
+    "am": "Amharic",
+    "ti": "Tigrinya",
+    "ne": "Nepali",
+    "km": "Khmer",
+    "ko": "Korean",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "fa": "Persian",
+    "ps": "Pashto",
+    "hi": "Hindi",
+    "tl": "Tagalog",
+    "qu": "Quechua",
     "other": "Other",
 }
 
@@ -124,14 +161,30 @@ def _phone_columns(prefix: str, names: Sequence[str]) -> list[str]:
 
 EDFI_HEADER = [
     "Action",
-    "StudentUniqueId", "StudentFirstName", "StudentLastSurname", "StudentBirthDate",
-    "SchoolName", "GradeLevel",
-    "ContactUniqueId", "ContactFirstName", "ContactLastSurname",
-    "Relation", "ContactPriority", "PrimaryContactStatus", "EmergencyContactStatus",
-    "LivesWith", "LegalGuardian", "ContactRestrictions", "MayPickUp",
+    "StudentUniqueId",
+    "StudentFirstName",
+    "StudentLastSurname",
+    "StudentBirthDate",
+    "SchoolName",
+    "GradeLevel",
+    "ContactUniqueId",
+    "ContactFirstName",
+    "ContactLastSurname",
+    "Relation",
+    "ContactPriority",
+    "PrimaryContactStatus",
+    "EmergencyContactStatus",
+    "LivesWith",
+    "LegalGuardian",
+    "ContactRestrictions",
+    "MayPickUp",
     *_phone_columns("Telephone", ("Number", "Type", "TextMessageCapabilityIndicator")),
-    "ElectronicMailAddress", "Language", "InterpreterNeeded",
-    "NoteToSchool", "SubmittedBy", "SubmittedOn",
+    "ElectronicMailAddress",
+    "Language",
+    "InterpreterNeeded",
+    "NoteToSchool",
+    "SubmittedBy",
+    "SubmittedOn",
 ]
 
 
@@ -144,9 +197,11 @@ def _edfi_phones(contact: SchoolContact) -> list[str]:
     for index in range(MAX_PHONES):
         if index < len(contact.phones):
             phone = contact.phones[index]
-            cells += [phone_cell(phone),
-                      _descriptor("TelephoneNumberTypeDescriptor", EDFI_PHONE_TYPES[phone.kind]),
-                      _boolean(phone.can_receive_texts)]
+            cells += [
+                phone_cell(phone),
+                _descriptor("TelephoneNumberTypeDescriptor", EDFI_PHONE_TYPES[phone.kind]),
+                _boolean(phone.can_receive_texts),
+            ]
         else:
             cells += ["", "", ""]
     return cells
@@ -155,9 +210,12 @@ def _edfi_phones(contact: SchoolContact) -> list[str]:
 def _student_cells(update: SchoolUpdate) -> list[str]:
     student = update.student
     return [
-        student.student_id, student.given_name, student.family_name,
+        student.student_id,
+        student.given_name,
+        student.family_name,
         student.date_of_birth.isoformat() if student.date_of_birth else "",
-        student.school, student.grade,
+        student.school,
+        student.grade,
     ]
 
 
@@ -169,27 +227,51 @@ def edfi_rows(update: SchoolUpdate) -> list[list[str]]:
     rows = []
     for contact in update.contacts:
         restrictions = "" if contact.may_pick_up else NOT_PICKUP_NOTE
-        rows.append([
-            "Add or update", *_student_cells(update),
-            "", contact.given_name, contact.family_name,
-            _descriptor("RelationDescriptor", EDFI_RELATIONS[contact.relationship]),
-            str(contact.priority), _boolean(contact.priority == 1),
-            _boolean(contact.emergency_contact), _boolean(contact.lives_with_student),
-            _boolean(contact.parent_or_legal_guardian), restrictions,
-            _boolean(contact.may_pick_up),
-            *_edfi_phones(contact),
-            contact.email,
-            _descriptor("LanguageDescriptor", EDFI_LANGUAGES.get(contact.language, "")),
-            _boolean(contact.interpreter_needed),
-            *_footer_cells(update),
-        ])
+        rows.append(
+            [
+                "Add or update",
+                *_student_cells(update),
+                "",
+                contact.given_name,
+                contact.family_name,
+                _descriptor("RelationDescriptor", EDFI_RELATIONS[contact.relationship]),
+                str(contact.priority),
+                _boolean(contact.priority == 1),
+                _boolean(contact.emergency_contact),
+                _boolean(contact.lives_with_student),
+                _boolean(contact.parent_or_legal_guardian),
+                restrictions,
+                _boolean(contact.may_pick_up),
+                *_edfi_phones(contact),
+                contact.email,
+                _descriptor("LanguageDescriptor", EDFI_LANGUAGES.get(contact.language, "")),
+                _boolean(contact.interpreter_needed),
+                *_footer_cells(update),
+            ]
+        )
     for name in update.remove_from_list:
-        rows.append([
-            "Remove", *_student_cells(update),
-            "", name, "", "", "", "", "", "", "", REMOVE_NOTE, "false",
-            *[""] * (3 * MAX_PHONES), "", "", "",
-            *_footer_cells(update),
-        ])
+        rows.append(
+            [
+                "Remove",
+                *_student_cells(update),
+                "",
+                name,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                REMOVE_NOTE,
+                "false",
+                *[""] * (3 * MAX_PHONES),
+                "",
+                "",
+                "",
+                *_footer_cells(update),
+            ]
+        )
     return rows
 
 
@@ -200,14 +282,28 @@ def edfi_csv(updates: Iterable[SchoolUpdate]) -> bytes:
 # ---- PowerSchool --------------------------------------------------------------------------
 
 POWERSCHOOL_HEADER = [
-    "Student Number", "Student First Name", "Student Last Name", "Student Date of Birth",
-    "School Name", "Grade Level",
-    "Contact ID", "First Name", "Last Name",
-    "Relationship Type", "Relationship Note", "Contact Priority Order",
-    "Is Emergency Contact", "Contact Allow School Pickup", "Contact Lives With",
+    "Student Number",
+    "Student First Name",
+    "Student Last Name",
+    "Student Date of Birth",
+    "School Name",
+    "Grade Level",
+    "Contact ID",
+    "First Name",
+    "Last Name",
+    "Relationship Type",
+    "Relationship Note",
+    "Contact Priority Order",
+    "Is Emergency Contact",
+    "Contact Allow School Pickup",
+    "Contact Lives With",
     *_phone_columns("Phone ", (" Type", " Number", " Is SMS")),
-    "Email Address", "Preferred Language", "Needs Interpreter",
-    "Note to School", "Submitted By", "Submitted On",
+    "Email Address",
+    "Preferred Language",
+    "Needs Interpreter",
+    "Note to School",
+    "Submitted By",
+    "Submitted On",
 ]
 
 
@@ -216,8 +312,11 @@ def _powerschool_phones(contact: SchoolContact) -> list[str]:
     for index in range(MAX_PHONES):
         if index < len(contact.phones):
             phone = contact.phones[index]
-            cells += [POWERSCHOOL_PHONE_TYPES[phone.kind], phone_cell(phone),
-                      _yes_no(phone.can_receive_texts)]
+            cells += [
+                POWERSCHOOL_PHONE_TYPES[phone.kind],
+                phone_cell(phone),
+                _yes_no(phone.can_receive_texts),
+            ]
         else:
             cells += ["", "", ""]
     return cells
@@ -229,31 +328,50 @@ def powerschool_rows(update: SchoolUpdate) -> list[list[str]]:
         notes = [GUARDIAN_NOTE] if contact.parent_or_legal_guardian else []
         if not contact.may_pick_up:
             notes.append(NOT_PICKUP_NOTE)
-        rows.append([
-            *_student_cells(update),
-            "", contact.given_name, contact.family_name,
-            POWERSCHOOL_RELATIONSHIPS[contact.relationship], "; ".join(notes),
-            str(contact.priority),
-            _yes_no(contact.emergency_contact), _yes_no(contact.may_pick_up),
-            _yes_no(contact.lives_with_student),
-            *_powerschool_phones(contact),
-            contact.email, LANGUAGE_ENGLISH_NAMES.get(contact.language, ""),
-            _yes_no(contact.interpreter_needed),
-            *_footer_cells(update),
-        ])
+        rows.append(
+            [
+                *_student_cells(update),
+                "",
+                contact.given_name,
+                contact.family_name,
+                POWERSCHOOL_RELATIONSHIPS[contact.relationship],
+                "; ".join(notes),
+                str(contact.priority),
+                _yes_no(contact.emergency_contact),
+                _yes_no(contact.may_pick_up),
+                _yes_no(contact.lives_with_student),
+                *_powerschool_phones(contact),
+                contact.email,
+                LANGUAGE_ENGLISH_NAMES.get(contact.language, ""),
+                _yes_no(contact.interpreter_needed),
+                *_footer_cells(update),
+            ]
+        )
     for name in update.remove_from_list:
-        rows.append([
-            *_student_cells(update),
-            "", name, "", "", REMOVE_NOTE, "", "", "No", "",
-            *[""] * (3 * MAX_PHONES), "", "", "",
-            *_footer_cells(update),
-        ])
+        rows.append(
+            [
+                *_student_cells(update),
+                "",
+                name,
+                "",
+                "",
+                REMOVE_NOTE,
+                "",
+                "",
+                "No",
+                "",
+                *[""] * (3 * MAX_PHONES),
+                "",
+                "",
+                "",
+                *_footer_cells(update),
+            ]
+        )
     return rows
 
 
 def powerschool_csv(updates: Iterable[SchoolUpdate]) -> bytes:
-    return _csv(POWERSCHOOL_HEADER,
-                (row for update in updates for row in powerschool_rows(update)))
+    return _csv(POWERSCHOOL_HEADER, (row for update in updates for row in powerschool_rows(update)))
 
 
 CSV_EXPORTS: dict[str, tuple[Callable[[Iterable[SchoolUpdate]], bytes], str]] = {
@@ -269,8 +387,14 @@ VCARD_PHONE_TYPES = {"mobile": "CELL", "home": "HOME", "work": "WORK", "other": 
 
 def _vcard_text(value: str) -> str:
     """Escape a vCard 3.0 text value (RFC 2426 section 4)."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
 
 
 def _fold(line: str) -> str:
@@ -313,7 +437,8 @@ def vcard(contact: SchoolContact, note: str = "") -> str:
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
 
-def vcards(contacts: Iterable[SchoolContact], notes: Callable[[SchoolContact], str] | None = None
-           ) -> bytes:
+def vcards(
+    contacts: Iterable[SchoolContact], notes: Callable[[SchoolContact], str] | None = None
+) -> bytes:
     """Every contact in one .vcf file (phones import them all at once)."""
     return "".join(vcard(c, notes(c) if notes else "") for c in contacts).encode("utf-8")

@@ -97,17 +97,28 @@ def _no_plan() -> str:
 
 
 def _render_review(plan: Plan, form: SchoolUpdateForm, errors=None) -> str:
-    return render_template("school/review.html", plan=plan, form=form,
-                           errors=errors or [])
+    return render_template("school/review.html", plan=plan, form=form, errors=errors or [])
 
 
-def _render_preview(plan: Plan, form: SchoolUpdateForm, updates: list[SchoolUpdate], *,
-                    errors=None, notice: str = "", inbox_error: bool = False,
-                    status: int = 200) -> tuple[str, int]:
+def _render_preview(
+    plan: Plan,
+    form: SchoolUpdateForm,
+    updates: list[SchoolUpdate],
+    *,
+    errors=None,
+    notice: str = "",
+    inbox_error: bool = False,
+    status: int = 200,
+) -> tuple[str, int]:
     page = render_template(
-        "school/preview.html", plan=plan, form=form, updates=updates,
-        shared_contacts=_shared_contacts(updates), district=district(),
-        errors=errors or [], notice=notice,
+        "school/preview.html",
+        plan=plan,
+        form=form,
+        updates=updates,
+        shared_contacts=_shared_contacts(updates),
+        district=district(),
+        errors=errors or [],
+        notice=notice,
         inbox_error=inbox_error,
         retention_days=current_app.config["RETENTION_DAYS"],
     )
@@ -158,8 +169,12 @@ def _checked(plan: Plan, form: SchoolUpdateForm) -> tuple[list[SchoolUpdate] | N
         form.shown_digest.data = _digest(updates)
         form.submission_id.data = secrets.token_hex(16)
         form.agree.data = False
-        return None, _render_preview(plan, form, updates, notice=_(
-            "Your plan changed since you checked it. Check what will be shared again."))
+        return None, _render_preview(
+            plan,
+            form,
+            updates,
+            notice=_("Your plan changed since you checked it. Check what will be shared again."),
+        )
     if not form.check_agreement():
         return None, _render_preview(plan, form, updates, errors=form.error_list(), status=400)
     return updates, None
@@ -184,8 +199,9 @@ def download(output: str) -> Any:
     if output == "form":
         from prepplan.school.printable import render_school_form
 
-        return attachment(render_school_form(updates), "application/pdf",
-                           "school-contact-update.pdf")
+        return attachment(
+            render_school_form(updates), "application/pdf", "school-contact-update.pdf"
+        )
     make_csv, filename = exports.CSV_EXPORTS[output]
     return attachment(make_csv(updates), "text/csv; charset=utf-8", filename)
 
@@ -211,7 +227,8 @@ def send() -> Any:
             if school is None:
                 continue
             receipt = store.store_update(
-                updates[index], school_id=school.id,
+                updates[index],
+                school_id=school.id,
                 idempotency_key=f"{form.submission_id.data}:{index}",
             )
             receipts.append((updates[index], schools.school(receipt.school_id), receipt))
@@ -219,10 +236,9 @@ def send() -> Any:
         # The type only: a database error's message can quote the values it was given.
         current_app.logger.warning("school inbox unreachable (%s)", type(error).__name__)
         return _render_preview(plan, form, updates, inbox_error=True, status=503)
-    return render_template("school/sent.html", receipts=receipts, form=form,
-                           title=_("Sent to the school"))
-
-
+    return render_template(
+        "school/sent.html", receipts=receipts, form=form, title=_("Sent to the school")
+    )
 
 
 @bp.route("/contacts.vcf")

@@ -55,16 +55,20 @@ class ChildChoicesForm(Form):
     """One child's part of the update: names to take off the school's list, and a note."""
 
     removals = FieldList(
-        StringField(_l("Name"), [Optional(), Length(max=SHORT_TEXT, message=TOO_LONG)],
-                    filters=[_strip]),
-        min_entries=MAX_REMOVALS, max_entries=MAX_REMOVALS,
+        StringField(
+            _l("Name"), [Optional(), Length(max=SHORT_TEXT, message=TOO_LONG)], filters=[_strip]
+        ),
+        min_entries=MAX_REMOVALS,
+        max_entries=MAX_REMOVALS,
     )
     note = TextAreaField(
         _l("A short note to the school office"),
         [Optional(), Length(max=MAX_NOTE_CHARS, message=TOO_LONG)],
         filters=[normalise_note],
-        description=_l("At most %(count)d characters. Do not write anything about immigration.",
-                       count=MAX_NOTE_CHARS),
+        description=_l(
+            "At most %(count)d characters. Do not write anything about immigration.",
+            count=MAX_NOTE_CHARS,
+        ),
         render_kw={"maxlength": MAX_NOTE_CHARS},
     )
 
@@ -108,10 +112,15 @@ class SchoolUpdateForm(PageForm):
     # sends it again, and the inbox keeps one record) and a fingerprint of what they saw.
     submission_id = HiddenField()
     shown_digest = HiddenField()
-    agree = BooleanField(_l("I have checked what will be shared above, and I agree to give it "
-                            "to my children's school."))
-    schools = FieldList(SelectField(_l("School"), choices=[], validate_choice=False),
-                        max_entries=MAX_CHILDREN)
+    agree = BooleanField(
+        _l(
+            "I have checked what will be shared above, and I agree to give it "
+            "to my children's school."
+        )
+    )
+    schools = FieldList(
+        SelectField(_l("School"), choices=[], validate_choice=False), max_entries=MAX_CHILDREN
+    )
 
     def fit_to(self, child_count: int) -> None:
         """One entry per child: no more (a tampered form), no fewer (an old page)."""
@@ -121,8 +130,7 @@ class SchoolUpdateForm(PageForm):
             _fit(child.form.removals, MAX_REMOVALS)
 
     def removals(self) -> list[list[str]]:
-        return [[name for name in child.form.removals.data if name]
-                for child in self.children]
+        return [[name for name in child.form.removals.data if name] for child in self.children]
 
     def notes(self) -> list[str]:
         return [child.form.note.data or "" for child in self.children]
@@ -134,17 +142,25 @@ class SchoolUpdateForm(PageForm):
         return True
 
     def has_preview_ids(self) -> bool:
-        return bool(SUBMISSION_ID.match(self.submission_id.data or "")
-                    and DIGEST.match(self.shown_digest.data or ""))
+        return bool(
+            SUBMISSION_ID.match(self.submission_id.data or "")
+            and DIGEST.match(self.shown_digest.data or "")
+        )
 
 
 class LoginForm(PageForm):
-    email = StringField(_l("E-mail address"), [
-        InputRequired(_l("Enter your e-mail address.")),
-        Length(max=254, message=TOO_LONG),
-    ], filters=[_strip])
-    password = PasswordField(_l("Password"), [InputRequired(_l("Enter your password.")),
-                                              Length(max=1024, message=TOO_LONG)])
+    email = StringField(
+        _l("E-mail address"),
+        [
+            InputRequired(_l("Enter your e-mail address.")),
+            Length(max=254, message=TOO_LONG),
+        ],
+        filters=[_strip],
+    )
+    password = PasswordField(
+        _l("Password"),
+        [InputRequired(_l("Enter your password.")), Length(max=1024, message=TOO_LONG)],
+    )
 
 
 EXPORT_FORMATS = ("edfi", "powerschool")

@@ -40,6 +40,7 @@ def contact_note_for_phone(contact: SchoolContact) -> str:
     parts = [relationship_label(contact.relationship)]
     if contact.priority:
         parts.append(_("Call order: %(number)d", number=contact.priority))
-    parts.append(_("May pick up the children") if contact.may_pick_up
-                 else _("May not pick up the children"))
+    parts.append(
+        _("May pick up the children") if contact.may_pick_up else _("May not pick up the children")
+    )
     return " · ".join(parts)

@@ -39,12 +39,14 @@ class UTCDateTime(TypeDecorator):
 
 
 class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    })
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
 
 
 class StoredUpdate(Base):
@@ -76,7 +78,8 @@ class StaffSchool(Base):
     __tablename__ = "staff_schools"
 
     staff_id: Mapped[int] = mapped_column(
-        ForeignKey("staff_accounts.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("staff_accounts.id", ondelete="CASCADE"), primary_key=True
+    )
     school_id: Mapped[str] = mapped_column(String(64), primary_key=True)
 
 

@@ -23,7 +23,6 @@ def render_school_form_html(updates: Sequence[SchoolUpdate]) -> str:
         raise ValueError("no school update to print")
     family_language = updates[0].family_language
     with document_language(family_language) as language:
-
         # An office form: English first, the family's language beside it.
         def pair(render):
             return bilingual.rendered(render, english_first=True)
@@ -48,5 +47,6 @@ def render_school_form_html(updates: Sequence[SchoolUpdate]) -> str:
 
 
 def render_school_form(updates: Sequence[SchoolUpdate]) -> bytes:
-    return render_pdf(render_school_form_html(updates), attachments=(),
-                      stylesheets=SCHOOL_FORM_STYLESHEETS)
+    return render_pdf(
+        render_school_form_html(updates), attachments=(), stylesheets=SCHOOL_FORM_STYLESHEETS
+    )

@@ -94,16 +94,22 @@ def updates() -> Any:
     show = _show(request.args.get("show"))
     rows = []
     with database.session() as db:
-        stored = store.updates_for_schools(db, list(g.staff.school_ids),
-                                           None if show == "all" else show)
+        stored = store.updates_for_schools(
+            db, list(g.staff.school_ids), None if show == "all" else show
+        )
         for row in stored:
             try:
                 rows.append((row, store.open_update(row)))
             except RecordUnreadable:
                 rows.append((row, None))
         store.audit(db, g.staff.email, "list")
-    return render_template("school/staff/list.html", rows=rows, show=show,
-                           export_form=ExportForm(), action_form=ConfirmForm())
+    return render_template(
+        "school/staff/list.html",
+        rows=rows,
+        show=show,
+        export_form=ExportForm(),
+        action_form=ConfirmForm(),
+    )
 
 
 def _own_update(db, reference: str) -> models.StoredUpdate:
@@ -123,8 +129,9 @@ def update(reference: str) -> Any:
         except RecordUnreadable:
             record = None
         store.audit(db, g.staff.email, "view", row.reference, row.school_id)
-    return render_template("school/staff/update.html", row=row, record=record,
-                           action_form=ConfirmForm())
+    return render_template(
+        "school/staff/update.html", row=row, record=record, action_form=ConfirmForm()
+    )
 
 
 @bp.route("/updates/<reference>/entered", methods=["POST"])
@@ -151,8 +158,11 @@ def form_pdf(reference: str) -> Response:
         except RecordUnreadable:
             abort(410)
         store.audit(db, g.staff.email, "export-form", row.reference, row.school_id)
-    return attachment(render_school_form([record]), "application/pdf",
-                       f"school-contact-update-{row.reference}.pdf")
+    return attachment(
+        render_school_form([record]),
+        "application/pdf",
+        f"school-contact-update-{row.reference}.pdf",
+    )
 
 
 @bp.route("/export", methods=["POST"])
@@ -161,8 +171,9 @@ def export() -> Any:
     form = ExportForm()
     references = request.form.getlist("reference")[:500]
     if not form.validate_on_submit() or not references:
-        return redirect(url_for("staff.updates", show=_show(request.args.get("show")),
-                                nothing_selected=1))
+        return redirect(
+            url_for("staff.updates", show=_show(request.args.get("show")), nothing_selected=1)
+        )
     make_csv, filename = exports.CSV_EXPORTS[form.format.data]
     records = []
     with database.session() as db:
@@ -174,10 +185,9 @@ def export() -> Any:
                 records.append(store.open_update(row))
             except RecordUnreadable:
                 continue
-            store.audit(db, g.staff.email, f"export-{form.format.data}", row.reference,
-                        row.school_id)
+            store.audit(
+                db, g.staff.email, f"export-{form.format.data}", row.reference, row.school_id
+            )
     if not records:
         abort(404)
     return attachment(make_csv(records), "text/csv; charset=utf-8", filename)
-
-

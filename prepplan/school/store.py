@@ -46,13 +46,17 @@ def store_update(update: SchoolUpdate, *, school_id: str, idempotency_key: str) 
     key_hash = digest(idempotency_key)
     cipher = inbox().cipher
     with session() as db:
-        existing = db.scalar(select(StoredUpdate).where(
-            StoredUpdate.idempotency_key_hash == key_hash))
+        existing = db.scalar(
+            select(StoredUpdate).where(StoredUpdate.idempotency_key_hash == key_hash)
+        )
         if existing is not None:
             return Receipt(existing.reference, existing.school_id, existing.created_at, True)
     reference = new_reference()
     row = StoredUpdate(
-        reference=reference, school_id=school_id, created_at=now(), status="new",
+        reference=reference,
+        school_id=school_id,
+        created_at=now(),
+        status="new",
         idempotency_key_hash=key_hash,
         record=cipher.seal(update, school_id=school_id, reference=reference),
     )
@@ -62,8 +66,9 @@ def store_update(update: SchoolUpdate, *, school_id: str, idempotency_key: str) 
     except IntegrityError:
         # A concurrent request with the same key won the race: report its record.
         with session() as db:
-            existing = db.scalar(select(StoredUpdate).where(
-                StoredUpdate.idempotency_key_hash == key_hash))
+            existing = db.scalar(
+                select(StoredUpdate).where(StoredUpdate.idempotency_key_hash == key_hash)
+            )
             if existing is None:
                 raise
             return Receipt(existing.reference, existing.school_id, existing.created_at, True)
@@ -74,8 +79,9 @@ def open_update(row: StoredUpdate) -> SchoolUpdate:
     return inbox().cipher.open(row.record, school_id=row.school_id, reference=row.reference)
 
 
-def updates_for_schools(db: Session, school_ids: list[str], status: str | None = None
-                        ) -> list[StoredUpdate]:
+def updates_for_schools(
+    db: Session, school_ids: list[str], status: str | None = None
+) -> list[StoredUpdate]:
     query = select(StoredUpdate).where(StoredUpdate.school_id.in_(school_ids))
     if status:
         query = query.where(StoredUpdate.status == status)
@@ -83,8 +89,11 @@ def updates_for_schools(db: Session, school_ids: list[str], status: str | None =
 
 
 def update_for_schools(db: Session, reference: str, school_ids: list[str]) -> StoredUpdate | None:
-    return db.scalar(select(StoredUpdate).where(
-        StoredUpdate.reference == reference, StoredUpdate.school_id.in_(school_ids)))
+    return db.scalar(
+        select(StoredUpdate).where(
+            StoredUpdate.reference == reference, StoredUpdate.school_id.in_(school_ids)
+        )
+    )
 
 
 def mark_entered(row: StoredUpdate, staff_id: int) -> None:
@@ -98,10 +107,12 @@ def purge_entered(retention_days: int, *, at: datetime | None = None) -> int:
     """Delete updates entered more than ``retention_days`` ago, and stale login failures."""
     moment = at or now()
     with session() as db:
-        deleted = db.execute(delete(StoredUpdate).where(
-            StoredUpdate.status == "entered",
-            StoredUpdate.entered_at < moment - timedelta(days=retention_days),
-        )).rowcount
+        deleted = db.execute(
+            delete(StoredUpdate).where(
+                StoredUpdate.status == "entered",
+                StoredUpdate.entered_at < moment - timedelta(days=retention_days),
+            )
+        ).rowcount
         db.execute(delete(LoginFailure).where(LoginFailure.at < moment - LOGIN_WINDOW))
     return deleted or 0
 
@@ -117,7 +128,15 @@ def rotate_record_keys() -> int:
     return count
 
 
-def audit(db: Session, staff_email: str, action: str, reference: str = "",
-          school_id: str = "") -> None:
-    db.add(AuditEvent(at=now(), staff_email=staff_email, action=action,
-                      update_reference=reference, school_id=school_id))
+def audit(
+    db: Session, staff_email: str, action: str, reference: str = "", school_id: str = ""
+) -> None:
+    db.add(
+        AuditEvent(
+            at=now(),
+            staff_email=staff_email,
+            action=action,
+            update_reference=reference,
+            school_id=school_id,
+        )
+    )
