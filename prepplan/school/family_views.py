@@ -26,7 +26,7 @@ from prepplan.plan.model import Plan
 from prepplan.plan_state import device
 from prepplan.school import exports, labels
 from prepplan.school.district import District
-from prepplan.school.forms import SchoolUpdateForm, clean_formdata
+from prepplan.school.forms import SchoolUpdateForm, school_update_form
 from prepplan.school.labels import contact_note_for_phone
 from prepplan.school.record import SchoolUpdate, school_contacts, school_updates_from_plan
 from prepplan.security import attachment
@@ -48,13 +48,14 @@ def _default_submitter(plan: Plan) -> str:
 
 
 def _form(plan: Plan, formdata: Any = None) -> SchoolUpdateForm:
-    if formdata is not None:
-        form = SchoolUpdateForm(formdata=clean_formdata(formdata, len(plan.children)))
-    else:
-        form = SchoolUpdateForm()
-    form.fit_to(len(plan.children))
+    form = school_update_form(len(plan.children), formdata=formdata)
     if formdata is None:
         form.submitted_by.data = _default_submitter(plan)
+    # A page with the school boxes (the preview) says which school, even "none chosen";
+    # before it, each child's school is guessed from the plan.
+    schools_were_shown = formdata is not None and any(
+        key.startswith("schools-") for key in formdata
+    )
     for entry in form.children:
         for number, removal in enumerate(entry.form.removals, start=1):
             # Translators: a numbered box for a person to remove from the school's contact list.
@@ -66,7 +67,7 @@ def _form(plan: Plan, formdata: Any = None) -> SchoolUpdateForm:
         choices = [("", _("Choose the school"))] + [(s.id, s.name) for s in schools.schools]
         for index, field in enumerate(form.schools):
             field.choices = choices
-            if not field.data and field.data != "":
+            if field.data is None and not schools_were_shown:
                 match = schools.best_match(plan.children[index].school)
                 field.data = match.id if match else ""
     return form
