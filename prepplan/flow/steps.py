@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from flask import url_for
+from flask import flash, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from pydantic import BaseModel
@@ -156,6 +157,11 @@ class Step:
     check_rows: Callable[[Step, Plan, Any, str], list[CheckRow]] | None = None
     # Starts its own section of the check page, headed by its title.
     check_section: bool = True
+    # What the plan still lacks for this step, said on the check page (None: nothing).
+    required: Callable[[Plan], object | None] | None = None
+
+    def missing(self, plan: Plan) -> object | None:
+        return self.required(plan) if self.required is not None else None
 
     def make_form(self, plan: Plan, **kwargs: Any) -> PageForm:
         assert self.form is not None
@@ -213,11 +219,16 @@ class GroupStep(Step):
     tag_field: str = ""
     tag: object = None
     reorderable: bool = False
+    # Changes to other parts of the plan when an entry is removed (and what to tell the family).
+    after_remove: Callable[[Plan, Any], dict[str, Any]] | None = None
     numbered: bool = False  # the check page numbers entries (the order to call)
     template: str = "flow/group.html"
 
     def items(self, plan: Plan) -> list[Any]:
         return list(getattr(plan, self.attribute))
+
+    def missing(self, plan: Plan) -> object | None:
+        return None if self.items(plan) else self.empty_error
 
     def summary(self, item: Any) -> list[str]:
         return [shown(getattr(item, name)) for name in self.summary_fields if getattr(item, name)]
@@ -261,6 +272,32 @@ def _out_of_area_changes(plan: Plan, form: Any) -> dict[str, Any]:
 def _out_of_area_rows(step: Step, plan: Plan, form: Any, href: str) -> list[CheckRow]:
     contact = plan.out_of_area_contact
     return [CheckRow(step.title, isolate(contact.full_name), href)] if contact else []
+
+
+CHOOSE_A_CAREGIVER: object = _l("Choose who will care for the children first.")
+
+
+def _caregiver_required(plan: Plan) -> object | None:
+    return CHOOSE_A_CAREGIVER if plan.primary_caregiver is None else None
+
+
+def _say_parent_removed(plan: Plan, removed: Guardian) -> dict[str, Any]:
+    flash(_("%(name)s was removed.", name=removed.full_name))
+    return {}
+
+
+def _forget_removed_caregiver(plan: Plan, removed: Contact) -> dict[str, Any]:
+    """A removed contact is no longer a caregiver: the family is asked to choose again."""
+    caregiver = plan.caregiver
+    if removed.id not in (caregiver.primary_contact_id, caregiver.backup_contact_id):
+        return {}
+    flash(_("%(name)s was also a caregiver. Choose the caregivers again.", name=removed.full_name))
+    kept = {
+        key: ""
+        for key in ("primary_contact_id", "backup_contact_id")
+        if getattr(caregiver, key) == removed.id
+    }
+    return {"caregiver": caregiver.model_copy(update=kept)}
 
 
 def _caregiver_form(plan: Plan, **kwargs: Any) -> PageForm:
@@ -345,6 +382,7 @@ PARENTS = GroupStep(
     full_message=_l("A plan can hold up to %(max)d parents or guardians."),
     intro=_l("Add yourself and any other parent or guardian who makes this plan with you."),
     summary_fields=("phones",),
+    after_remove=_say_parent_removed,
 )
 CHILDREN = GroupStep(
     name="children",
@@ -388,6 +426,7 @@ CONTACTS = GroupStep(
     tag=_l("May pick up"),
     reorderable=True,
     numbered=True,
+    after_remove=_forget_removed_caregiver,
 )
 
 STEPS: tuple[Step, ...] = (
@@ -422,6 +461,7 @@ STEPS: tuple[Step, ...] = (
         form=_caregiver_form,
         attribute="caregiver",
         model=CaregiverPlan,
+        required=_caregiver_required,
     ),
     Step(
         name="caregiver-notes",

@@ -27,10 +27,8 @@ from prepplan import plan_state
 from prepplan.flow import forms
 from prepplan.flow.steps import (
     BY_NAME,
-    CONTACTS,
     FORM_STEPS,
     GROUPS,
-    PARENTS,
     STEPS,
     GroupStep,
     Step,
@@ -247,20 +245,8 @@ def group_remove(group_name: str, index: int) -> Any:
     if request.method == "POST" and form.validate():
         removed = items.pop(index)
         changes: dict[str, Any] = {group.attribute: items}
-        if group is CONTACTS:
-            caregiver = plan.caregiver.model_dump()
-            for key in ("primary_contact_id", "backup_contact_id"):
-                if caregiver[key] == removed.id:
-                    caregiver[key] = ""
-                    flash(
-                        _(
-                            "%(name)s was also a caregiver. Choose the caregivers again.",
-                            name=removed.full_name,
-                        )
-                    )
-            changes["caregiver"] = caregiver
-        if group is PARENTS:
-            flash(_("%(name)s was removed.", name=removed.full_name))
+        if group.after_remove is not None:
+            changes |= group.after_remove(plan, removed)
         device.save(_apply(plan, **changes))
         return redirect(url_for("flow.step", name=group.name))
     return _render_step(
@@ -295,10 +281,10 @@ def move_item(group_name: str, index: int) -> Response:
 def check() -> Any:
     plan = device.plan
     missing = [
-        (f"missing-{g.name}", str(g.empty_error)) for g in GROUPS.values() if not g.items(plan)
+        (f"missing-{step.name}", str(message))
+        for step in STEPS
+        if (message := step.missing(plan)) is not None
     ]
-    if not plan.caregiver.primary_contact_id or plan.primary_caregiver is None:
-        missing.append(("missing-caregiver", _("Choose who will care for the children first.")))
     errors: list[tuple[str, str]] = []
     if request.method == "POST":
         form = ConfirmForm()
