@@ -34,7 +34,10 @@ def write_pseudo_catalog(folder: Path, locale: str = "es") -> Path:
         str(ROOT / "prepplan"), method_map=method_map, keywords=keywords
     ):
         ids = message if isinstance(message, tuple) else (message,)
-        pseudo = tuple(f"⟦{text}⟧" for text in ids)
+        # One form per plural of the locale (Spanish has three in CLDR, English two): the
+        # plural forms beyond the source's repeat its plural.
+        forms = [ids[min(i, len(ids) - 1)] for i in range(max(catalog.num_plurals, len(ids)))]
+        pseudo = tuple(f"⟦{text}⟧" for text in forms)
         catalog.add(message, pseudo if isinstance(message, tuple) else pseudo[0])
     messages = folder / locale / "LC_MESSAGES"
     messages.mkdir(parents=True)
