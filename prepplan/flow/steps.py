@@ -251,16 +251,10 @@ class GroupStep(Step):
 
 
 def _one_row(step: Step, plan: Plan, form: Any, href: str) -> list[CheckRow]:
-    """The whole page as one row under the step's title: the filled answers in order."""
-    return [
-        CheckRow(
-            step.title,
-            Markup(", ").join(
-                value for f in form if f.short_name not in NOT_ANSWERS if (value := field_value(f))
-            ),
-            href,
-        )
-    ]
+    """The whole page as one row under the step's title: the filled answers in order, isolated
+    as one piece (an address reads in its own order inside a right-to-left page)."""
+    answered = [str(value) for f in form if f.short_name not in NOT_ANSWERS if (value := answer(f))]
+    return [CheckRow(step.title, isolate(", ".join(answered)), href)]
 
 
 def _out_of_area_changes(plan: Plan, form: Any) -> dict[str, Any]:
