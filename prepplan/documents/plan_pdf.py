@@ -14,7 +14,6 @@ from typing import Any, Literal
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from prepplan import phones
@@ -24,7 +23,7 @@ from prepplan.documents.pdf import render_pdf
 from prepplan.i18n import SiteLanguage, document_language, format_date
 from prepplan.plan.model import Contact, Person, Phone, Plan
 from prepplan.plan.planfile import ATTACHMENT_NAME, dump_plan
-from prepplan.plan.vocabulary import DOCUMENT_KIND_LABELS, PHONE_KIND_LABELS, RELATIONSHIP_LABELS
+from prepplan.plan.vocabulary import DOCUMENT_KIND_LABELS, RELATIONSHIP_LABELS, phone_kind_labels
 
 Paper = Literal["letter", "a4"]
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
@@ -36,18 +35,6 @@ CARD_CONTACTS = 3
 CARD_HOLDER_WIDTH = 34
 CARD_NAME_WIDTH = 30
 CARD_LONG_NAME_WIDTH = 56  # the lawyer's office, on two lines
-
-
-# --- Labels -----------------------------------------------------------------------------------
-
-# A phone's kind when it can also receive text messages: whole sentences for translators, not a
-# kind glued to a phrase.
-CAN_TEXT_LABELS = {
-    "mobile": _l("Mobile, can text"),
-    "home": _l("Home, can text"),
-    "work": _l("Work, can text"),
-    "other": _l("Other phone, can text"),
-}
 
 
 # --- Values -----------------------------------------------------------------------------------
@@ -62,8 +49,7 @@ def phone_number(phone: Phone | None) -> Markup:
 
 
 def phone_kind(phone: Phone, english: bool = False) -> Markup:
-    labels = CAN_TEXT_LABELS if phone.can_text else PHONE_KIND_LABELS
-    return bilingual_label(labels, phone.kind, english=english)
+    return bilingual_label(phone_kind_labels(phone.can_text), phone.kind, english=english)
 
 
 def first_phone(person: Person) -> Phone | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from prepplan.i18n import language_name
-from prepplan.plan.vocabulary import PHONE_KIND_LABELS, RELATIONSHIP_LABELS
+from prepplan.plan.vocabulary import PHONE_KIND_LABELS, RELATIONSHIP_LABELS, phone_kind_labels
 from prepplan.school.record import SchoolContact, SchoolPhone
 
 
@@ -19,9 +19,7 @@ def phone_kind_label(kind: str) -> str:
 
 
 def phone_kind_and_texts(phone: SchoolPhone) -> str:
-    if phone.can_receive_texts:
-        return _("%(kind)s, can receive text messages", kind=phone_kind_label(phone.kind))
-    return phone_kind_label(phone.kind)
+    return str(phone_kind_labels(phone.can_receive_texts).get(phone.kind, phone.kind))
 
 
 def yes_no(value: bool | None) -> str:
