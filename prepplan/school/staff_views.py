@@ -29,6 +29,7 @@ from prepplan.forms import ConfirmForm
 from prepplan.school import accounts, database, exports, labels, models, store
 from prepplan.school.encryption import RecordUnreadable
 from prepplan.school.forms import ExportForm, LoginForm
+from prepplan.school.record import SchoolUpdate
 from prepplan.security import attachment
 
 bp = Blueprint("staff", __name__, url_prefix="/<lang:lang>/staff")
@@ -119,16 +120,25 @@ def _own_update(db, reference: str) -> models.StoredUpdate:
     return row
 
 
+def _opened_own_update(
+    db: Any, reference: str, action: str
+) -> tuple[models.StoredUpdate, SchoolUpdate | None]:
+    """One of the signed-in staff's updates and its record (None if the keys cannot open it),
+    the opening written to the audit trail."""
+    row = _own_update(db, reference)
+    try:
+        record = store.open_update(row)
+    except RecordUnreadable:
+        record = None
+    store.audit(db, g.staff.email, action, row.reference, row.school_id)
+    return row, record
+
+
 @bp.route("/updates/<reference>")
 @staff_required
 def update(reference: str) -> Any:
     with database.session() as db:
-        row = _own_update(db, reference)
-        try:
-            record = store.open_update(row)
-        except RecordUnreadable:
-            record = None
-        store.audit(db, g.staff.email, "view", row.reference, row.school_id)
+        row, record = _opened_own_update(db, reference, "view")
     return render_template(
         "school/staff/update.html", row=row, record=record, action_form=ConfirmForm()
     )
@@ -152,12 +162,9 @@ def form_pdf(reference: str) -> Response:
     from prepplan.school.printable import render_school_form
 
     with database.session() as db:
-        row = _own_update(db, reference)
-        try:
-            record = store.open_update(row)
-        except RecordUnreadable:
-            abort(410)
-        store.audit(db, g.staff.email, "export-form", row.reference, row.school_id)
+        row, record = _opened_own_update(db, reference, "export-form")
+        if record is None:
+            abort(410)  # the audit entry goes too: nothing was exported
     return attachment(
         render_school_form([record]),
         "application/pdf",
