@@ -8,7 +8,7 @@
 #   ./dev.sh lock       after changing dependencies in pyproject.toml: refresh requirements/*.txt,
 #                       keeping every other pin (--upgrade moves all, --upgrade-package X one)
 #   ./dev.sh upgrade-check  the newest versions pyproject.toml allows, in .venv-upgrade, whole suite
-#   ./dev.sh lint       ruff
+#   ./dev.sh lint       ruff check, ruff format --check, mypy
 #   ./dev.sh extract    re-extract messages into translations/messages.pot and update catalogs
 #   ./dev.sh compile    compile the catalogs (setup does it too)
 #   ./dev.sh bench      the benchmarks in bench/
@@ -130,6 +130,10 @@ upgrade_check() {
   "$venv/bin/pybabel" --quiet compile -d translations -D messages
   "$venv/bin/ruff" check prepplan tests bench
   "$venv/bin/python" -m pytest "$@"
+lint() {
+  "$VENV/bin/ruff" check prepplan tests bench
+  "$VENV/bin/ruff" format --check --quiet prepplan tests bench
+  "$VENV/bin/mypy"  # what it checks, and how strictly: [tool.mypy] in pyproject.toml
 }
 
 compile_catalogs() {
@@ -155,14 +159,14 @@ case $cmd in
     ;;
   test)
     setup test
-    "$VENV/bin/ruff" check prepplan tests bench
+    lint
     "$PY" -m pytest "${@:2}"
     ;;
-  lint) "$VENV/bin/ruff" check prepplan tests bench ;;
+  lint) lint ;;
   extract) extract ;;
   lock) lock "${@:2}" ;;
   upgrade-check) upgrade_check "${@:2}" ;;
   compile) compile_catalogs ;;
   bench) "$PY" bench/run.py "${@:2}" ;;
-  *) sed -n '2,14p' "$0"; exit 2 ;;
+  *) sed -n '2,15p' "$0"; exit 2 ;;
 esac

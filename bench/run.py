@@ -36,6 +36,7 @@ SECTIONS = ("languages", "overhead", "memory", "flow")
 
 # --- measuring --------------------------------------------------------------------------------
 
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
@@ -70,6 +71,7 @@ def example_plan():
 
 # --- (a) every language -----------------------------------------------------------------------
 
+
 def bench_languages(repeat: int) -> None:
     from prepplan.documents.plan_pdf import render_plan_pdf
 
@@ -79,6 +81,7 @@ def bench_languages(repeat: int) -> None:
     results = {}
     with app.app_context():
         for language in SITE_LANGUAGES:
+
             def render(code=language.code):
                 return render_plan_pdf(plan, language=code)
 
@@ -90,11 +93,13 @@ def bench_languages(repeat: int) -> None:
         ratio = median / spanish
         worst = max(worst, ratio)
         print(f"    {code:<9} {cold:7.2f} {median:9.2f} {p95:7.2f} {ratio:6.2f}")
-    print(f"    slowest language / Spanish = {worst:.2f}x (target <= 1.5x): "
-          f"{verdict(worst <= 1.5)}")
+    print(
+        f"    slowest language / Spanish = {worst:.2f}x (target <= 1.5x): {verdict(worst <= 1.5)}"
+    )
 
 
 # --- (b) our helper against bare WeasyPrint ---------------------------------------------------
+
 
 def bench_overhead(repeat: int) -> None:
     from weasyprint import CSS, HTML
@@ -123,14 +128,17 @@ def bench_overhead(repeat: int) -> None:
     ours_median, ours_p95 = summary(ours_times)
     bare_median, bare_p95 = summary(bare_times)
     ratio = ours_median / bare_median
-    print(f"\n(b) Our plan PDF (template + tagged PDF/UA + attachment) vs bare WeasyPrint, "
-          f"{repeat} renders each")
+    print(
+        f"\n(b) Our plan PDF (template + tagged PDF/UA + attachment) vs bare WeasyPrint, "
+        f"{repeat} renders each"
+    )
     print(f"    ours  median {ours_median:.3f} s  p95 {ours_p95:.3f} s")
     print(f"    bare  median {bare_median:.3f} s  p95 {bare_p95:.3f} s")
     print(f"    ratio {ratio:.2f} (target within 10%: <= 1.10): {verdict(ratio <= 1.10)}")
 
 
 # --- (c) memory -------------------------------------------------------------------------------
+
 
 def peak_rss_of_this_memory_map_kb() -> int:
     """VmHWM: the same peak as ru_maxrss, but never inherited from a parent process."""
@@ -151,8 +159,11 @@ def memory_child() -> None:
             for language in SITE_LANGUAGES:
                 render_plan_pdf(plan, language=language.code, bilingual=bilingual)
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"before_kb": before, "after_kb": after,
-                      "vmhwm_kb": peak_rss_of_this_memory_map_kb()}))
+    print(
+        json.dumps(
+            {"before_kb": before, "after_kb": after, "vmhwm_kb": peak_rss_of_this_memory_map_kb()}
+        )
+    )
 
 
 def bench_memory() -> None:
@@ -163,14 +174,18 @@ def bench_memory() -> None:
     output = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT).stdout
     figures = json.loads(output.strip().splitlines()[-1])
     before, after = figures["before_kb"] / 1024, figures["after_kb"] / 1024
-    print("\n(c) One process's peak RSS (ru_maxrss), rendering all 8 languages, plain and "
-          "bilingual")
-    print(f"    after start-up {before:.0f} MB; after all renders {after:.0f} MB "
-          f"(VmHWM {figures['vmhwm_kb'] / 1024:.0f} MB) (target < 300 MB): "
-          f"{verdict(after < 300)}")
+    print(
+        "\n(c) One process's peak RSS (ru_maxrss), rendering all 8 languages, plain and bilingual"
+    )
+    print(
+        f"    after start-up {before:.0f} MB; after all renders {after:.0f} MB "
+        f"(VmHWM {figures['vmhwm_kb'] / 1024:.0f} MB) (target < 300 MB): "
+        f"{verdict(after < 300)}"
+    )
 
 
 # --- (d) the flow -----------------------------------------------------------------------------
+
 
 def bare_form_app():
     """The smallest honest comparison: one Flask page with a WTForms form, GET then POST."""
@@ -234,8 +249,15 @@ def bench_flow(walks: int) -> None:
 
     bare = bare_form_app()
     client = bare.test_client()
-    form = {"given_name": "Carmen", "family_name": "Ortega", "email": "c@example.org",
-            "phone": "508-555-0123", "language": "es", "relationship": "aunt", "may_pick_up": "y"}
+    form = {
+        "given_name": "Carmen",
+        "family_name": "Ortega",
+        "email": "c@example.org",
+        "phone": "508-555-0123",
+        "language": "es",
+        "relationship": "aunt",
+        "may_pick_up": "y",
+    }
 
     def get():
         return client.get("/contact")
@@ -249,8 +271,10 @@ def bench_flow(walks: int) -> None:
         bare_times += timed(get, 1) + timed(post, 1)
     bare_median, bare_p95 = summary(bare_times)
     ratio = flow_p95 / bare_p95
-    print(f"\n(d) Walking the flow ({walks} walks of the example plan, each step opened then sent:"
-          f" {len(request_times)} requests) vs a bare Flask + WTForms page (GET + POST)")
+    print(
+        f"\n(d) Walking the flow ({walks} walks of the example plan, each step opened then sent:"
+        f" {len(request_times)} requests) vs a bare Flask + WTForms page (GET + POST)"
+    )
     print(f"    flow  median {flow_median * 1000:.1f} ms  p95 {flow_p95 * 1000:.1f} ms")
     print(f"    bare  median {bare_median * 1000:.1f} ms  p95 {bare_p95 * 1000:.1f} ms")
     print(f"    p95 ratio {ratio:.1f}x (target <= 5x): {verdict(ratio <= 5)}")
@@ -258,10 +282,15 @@ def bench_flow(walks: int) -> None:
 
 # --- entry ------------------------------------------------------------------------------------
 
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("sections", nargs="*", metavar="section",
-                        help="languages, overhead, memory, flow (default: all)")
+    parser.add_argument(
+        "sections",
+        nargs="*",
+        metavar="section",
+        help="languages, overhead, memory, flow (default: all)",
+    )
     parser.add_argument("--repeat", type=int, default=5, help="renders per PDF figure")
     parser.add_argument("--walks", type=int, default=10, help="walks through the flow")
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)

@@ -27,24 +27,22 @@ def create_app(
     if test_config:
         app.config.update(test_config)
 
-    from prepplan import i18n, security, templating
-    from prepplan.flow import state
+    from prepplan import i18n, plan_state, security, templating
 
     security.init_app(app)
     i18n.init_app(app)
-    state.init_app(app)
+    plan_state.init_app(app)
     templating.init_app(app)
 
-    from prepplan import pages
+    from prepplan import pages, school
     from prepplan.documents import views as document_views
     from prepplan.flow import views as flow_views
-    from prepplan.school import inbox
 
     app.register_blueprint(pages.bp)
     pages.init_error_pages(app)
     app.register_blueprint(flow_views.bp)
     app.register_blueprint(document_views.bp)
-    inbox.init_app(app)
+    school.init_app(app)
 
     from prepplan.cli import register_commands
 

@@ -28,16 +28,25 @@ def schema_command() -> None:
 
 @click.command("pdf")
 @click.argument("plan_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--lang", "language", type=click.Choice(LANGUAGE_CODES), default=None,
-              help="Language of the PDF (default: the plan's own language).")
+@click.option(
+    "--lang",
+    "language",
+    type=click.Choice(LANGUAGE_CODES),
+    default=None,
+    help="Language of the PDF (default: the plan's own language).",
+)
 @click.option("--bilingual", is_flag=True, help="Add English beneath every heading and label.")
 @click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter")
-@click.option("--to-give", is_flag=True,
-              help="A copy to give to others: no private page, no private item in the file.")
+@click.option(
+    "--to-give",
+    is_flag=True,
+    help="A copy to give to others: no private page, no private item in the file.",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @with_appcontext
-def pdf_command(plan_file: Path, language: str | None, bilingual: bool, paper: str,
-                to_give: bool, output: Path) -> None:
+def pdf_command(
+    plan_file: Path, language: str | None, bilingual: bool, paper: str, to_give: bool, output: Path
+) -> None:
     """Render a plan file (or a prepplan PDF) as the family's plan PDF."""
     from prepplan.documents.plan_pdf import render_plan_pdf
     from prepplan.i18n import site_language
@@ -49,8 +58,15 @@ def pdf_command(plan_file: Path, language: str | None, bilingual: bool, paper: s
         message = f"{plan_file}: not a usable plan file ({error.reason})"
         raise click.ClickException(message) from None
     code = site_language(language or plan.language).code
-    output.write_bytes(render_plan_pdf(plan, language=code, bilingual=bilingual, paper=paper,
-                                       copy="to_give" if to_give else "complete"))
+    output.write_bytes(
+        render_plan_pdf(
+            plan,
+            language=code,
+            bilingual=bilingual,
+            paper=paper,
+            copy="to_give" if to_give else "complete",
+        )
+    )
     click.echo(f"wrote {output}", err=True)
 
 

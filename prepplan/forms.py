@@ -29,8 +29,10 @@ class PageForm(FlaskForm):
         valid = super().validate(extra_validators)
         if self.meta.csrf and self.csrf_token.errors:
             self.csrf_token.errors = [
-                _l("This page was open for too long. Your answers are still here: "
-                   "press the button again.")
+                _l(
+                    "This page was open for too long. Your answers are still here: "
+                    "press the button again."
+                )
             ]
         return valid
 
@@ -51,10 +53,16 @@ class PageForm(FlaskForm):
                 found.extend((target.id, str(m)) for m in field.errors if isinstance(m, str))
             else:
                 # A group of radio buttons links to its first button: a fieldset is not focusable.
-                target = f"{field.id}-0" if field.type == "RadioField" and field.choices \
-                    else field.id
+                target = (
+                    f"{field.id}-0" if field.type == "RadioField" and field.choices else field.id
+                )
                 found.extend((target, str(message)) for message in field.errors)
 
         for field in self:
             walk(field)
         return found
+
+
+class ConfirmForm(PageForm):
+    """A button that changes something and asks nothing (continue, remove, move, log out): the
+    CSRF check only."""

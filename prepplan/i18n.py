@@ -1,5 +1,6 @@
-"""Everything about languages: which ones the site speaks, how one is chosen, text direction,
-locale formats, and rendering a message in two languages at once.
+"""Everything about languages: which ones the site speaks, how one is chosen, and locale formats.
+Text direction is in direction.py, text in two languages in bilingual.py, phone numbers in
+phones.py.
 
 The language of a page comes from its URL (``/es/...``), so a liaison can share a link or QR code
 per language; ``/`` falls back to the browser's Accept-Language. The language of a document comes
@@ -14,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-import phonenumbers
-from babel import Locale
-from flask import Flask, g, request
+from babel import Locale, negotiate_locale
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import Babel, force_locale, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 
 from prepplan import locale_formats
@@ -71,17 +72,43 @@ class LanguageConverter(BaseConverter):
     regex = "(?:" + "|".join(s.slug for s in SITE_LANGUAGES) + ")"
 
 
+# Languages a browser names that we serve as one of ours (Babel's alias table, lower case).
+LOCALE_ALIASES = {"pt": "pt_BR", "zh": "zh_Hans", "zh_cn": "zh_Hans", "zh_sg": "zh_Hans"}
+_BY_LOWER_CODE = {language.code.lower(): language for language in SITE_LANGUAGES}
+
+
 def negotiated_language() -> SiteLanguage:
-    """The best site language for the browser's Accept-Language (for ``/``)."""
-    best = request.accept_languages.best_match(
-        [s.slug for s in SITE_LANGUAGES] + [s.code for s in SITE_LANGUAGES]
-        + ["pt", "zh", "zh-CN", "zh-SG"]
+    """The best site language for the browser's Accept-Language (for ``/``): Babel's
+    negotiation, each tag followed by its primary language ("pt-PT", then "pt")."""
+    preferred: list[str] = []
+    for tag, _quality in request.accept_languages:
+        code = tag.replace("-", "_")
+        preferred += [code, code.split("_")[0]]
+    best = negotiate_locale(preferred, [s.code for s in SITE_LANGUAGES], aliases=LOCALE_ALIASES)
+    return _BY_LOWER_CODE.get((best or "").lower(), DEFAULT)
+
+
+def this_page_in(language: SiteLanguage, **query: str) -> str:
+    """The page being shown, in another language: the same endpoint, arguments and query."""
+    args = {key: value for key, value in request.args.items() if key != "switch"}
+    return url_for(
+        request.endpoint or "pages.start",
+        **(request.view_args or {}),
+        **(args | query),
+        lang=language.slug,
     )
-    if best == "pt":
-        return BY_CODE["pt_BR"]
-    if best in ("zh", "zh-CN", "zh-SG"):
-        return BY_CODE["zh_Hans"]
-    return site_language(best)
+
+
+def same_page_in(path: str, language: SiteLanguage) -> str:
+    """One of our own pages, named by its path, in another language; the start page for any
+    path that is not ours (an address from elsewhere never becomes a link)."""
+    try:
+        endpoint, args = current_app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        endpoint, args = "pages.start", {}
+    if "lang" not in args:
+        endpoint, args = "pages.start", {}
+    return url_for(endpoint, **(args | {"lang": language.slug}))
 
 
 def current_language() -> SiteLanguage:
@@ -125,21 +152,6 @@ def document_language(code: str) -> Iterator[SiteLanguage]:
         yield language
 
 
-def both(message: str, english: bool = True, **variables: object) -> Markup:
-    """A message in the current language with the English original beneath it.
-
-    Used by bilingual documents (and liaison mode): ``{{ both("Emergency contacts") }}``.
-    Extracted like ``_`` (see babel.cfg).
-    """
-    translated = escape(_(message, **variables))
-    source = escape(message % variables if variables else message)
-    if not english or str(get_locale()) == "en" or translated == source:
-        return Markup(translated)  # noqa: S704 (escaped above)
-    # Both parts are escaped above; the wrapper is our own markup.
-    pair = '<span class="tr">{}</span> <span class="en" lang="en" dir="ltr">{}</span>'
-    return Markup(pair).format(translated, source)  # noqa: S704
-
-
 def language_name(code: str, in_language: str | None = None) -> str:
     """A person's language named in the reader's language (translations/<locale>/formats.toml)."""
     reader = in_language or str(get_locale() or "en")
@@ -164,36 +176,6 @@ def format_list(items, language: str | None = None) -> Markup:
     return Markup(joined)  # noqa: S704 (escaped above)
 
 
-def format_phone(e164_or_typed: str, language: str | None = None) -> str:
-    """A phone number as its reader expects it: US numbers in national form for readers of
-    English and Spanish, international form otherwise (it reads the same in every country)."""
-    try:
-        number = phonenumbers.parse(e164_or_typed, "US")
-    except phonenumbers.NumberParseException:
-        return e164_or_typed
-    if not phonenumbers.is_valid_number(number):
-        return e164_or_typed
-    reader = language or str(get_locale() or "en")
-    if number.country_code == 1 and reader.split("_")[0] in ("en", "es"):
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
-
-
-def isolate_ltr(text: str) -> str:
-    """Plain text (an error message, a PDF string) kept left to right inside right-to-left text:
-    Unicode's left-to-right isolate. Used for example numbers put into translated messages."""
-    return f"\u2066{text}\u2069"
-
-
-def ltr(value: object) -> Markup:
-    """Keep a phone number, e-mail, date or Latin name readable inside right-to-left text.
-
-    A ``dir="ltr"`` span works in browsers and in WeasyPrint (which ignores ``<bdi>``)."""
-    if value in (None, ""):
-        return Markup("")
-    return Markup('<span dir="ltr" class="ltr">{}</span>').format(value)
-
-
 def init_app(app: Flask) -> None:
     app.url_map.converters["lang"] = LanguageConverter
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
@@ -201,8 +183,11 @@ def init_app(app: Flask) -> None:
 
     @app.url_defaults
     def _keep_language(endpoint: str, values: dict) -> None:
-        if "lang" in values or endpoint not in app.view_functions \
-                or not app.url_map.is_endpoint_expecting(endpoint, "lang"):
+        if (
+            "lang" in values
+            or endpoint not in app.view_functions
+            or not app.url_map.is_endpoint_expecting(endpoint, "lang")
+        ):
             return
         values["lang"] = current_language().slug
 
@@ -220,6 +205,5 @@ def init_app(app: Flask) -> None:
             "review_status": review_status(language.code),
         }
 
-    app.jinja_env.globals.update(both=both, ltr=ltr, language_name=language_name)
-    app.jinja_env.filters.update(date=format_date, phone=format_phone, ltr=ltr,
-                                 join_list=format_list)
+    app.jinja_env.globals.update(language_name=language_name, this_page_in=this_page_in)
+    app.jinja_env.filters.update(date=format_date, join_list=format_list)

@@ -21,8 +21,11 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parent
 # An installed wheel carries the catalogs inside the package (setup.py); a checkout keeps them
 # at its top, where translators and their tools expect them.
-TRANSLATIONS_DIR = (_PACKAGE / "translations" if (_PACKAGE / "translations").is_dir()
-                    else _PACKAGE.parent / "translations")
+TRANSLATIONS_DIR = (
+    _PACKAGE / "translations"
+    if (_PACKAGE / "translations").is_dir()
+    else _PACKAGE.parent / "translations"
+)
 
 DATE_FORMS = ("short", "medium", "long")
 TYPED_ORDERS = ("dmy", "mdy", "ymd")
@@ -66,8 +69,11 @@ def locale_formats(locale: str) -> LocaleFormats:
         list_patterns={part: lists[part] for part in ("two", "start", "middle", "end")},
         language_names=dict(data["language_names"]),
     )
-    if len(loaded.months) != 12 or len(loaded.months_abbreviated) != 12 \
-            or loaded.typed_order not in TYPED_ORDERS:
+    if (
+        len(loaded.months) != 12
+        or len(loaded.months_abbreviated) != 12
+        or loaded.typed_order not in TYPED_ORDERS
+    ):
         raise ValueError(f"{path}: 12 months and an order among {TYPED_ORDERS} are needed")
     return loaded
 
@@ -125,6 +131,7 @@ def language_name(code: str, locale: str) -> str | None:
 
 
 # --- typed dates ------------------------------------------------------------------------------
+
 
 def typed_date(value: date, locale: str) -> str:
     """A date as the date field shows it: the locale's order, slashes, a four-digit year

@@ -5,26 +5,16 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from prepplan.flow import state
-from prepplan.i18n import BY_SLUG, SITE_LANGUAGES, current_language, negotiated_language
+from prepplan.i18n import (
+    BY_SLUG,
+    SITE_LANGUAGES,
+    current_language,
+    negotiated_language,
+    same_page_in,
+)
+from prepplan.plan_state import CLEARED_REASONS, device
 
 bp = Blueprint("pages", __name__)
-
-CLEARED_REASONS = {
-    "deleted": _l("Everything you typed has been deleted from this device."),
-    "finished": _l("Your plan is finished and has been cleared from this device. "
-                   "Keep your PDF and plan file somewhere safe."),
-    "idle": _l("Your answers were deleted because nobody used this screen for a while. "
-               "This protects your family on a shared device."),
-}
-
-
-def _swap_language(path: str, slug: str) -> str:
-    """The same page in another language; only our own paths are accepted."""
-    first, _, rest = path.lstrip("/").partition("/")
-    if first in BY_SLUG and not path.startswith("//"):
-        return "/" + slug + "/" + rest
-    return url_for("pages.start", lang=slug)
 
 
 @bp.route("/")
@@ -32,9 +22,10 @@ def choose_first_language() -> str:
     """The first screen: every language in its own name and script, the browser's first."""
     suggested = negotiated_language()
     ordered = [suggested] + [lang for lang in SITE_LANGUAGES if lang != suggested]
-    return render_template("pages/languages.html", choices=[
-        (lang, url_for("pages.start", lang=lang.slug)) for lang in ordered
-    ])
+    return render_template(
+        "pages/languages.html",
+        choices=[(lang, url_for("pages.start", lang=lang.slug)) for lang in ordered],
+    )
 
 
 @bp.route("/languages")
@@ -45,15 +36,18 @@ def choose_language() -> str:
     if came_from in BY_SLUG and not back.startswith("//"):
         g.language = BY_SLUG[came_from]
     current = current_language()
-    return render_template("pages/languages.html", current=current, choices=[
-        (lang, _swap_language(back, lang.slug)) for lang in SITE_LANGUAGES
-    ])
+    return render_template(
+        "pages/languages.html",
+        current=current,
+        choices=[(lang, same_page_in(back, lang)) for lang in SITE_LANGUAGES],
+    )
 
 
 @bp.route("/<lang:lang>/")
 def start() -> str:
-    return render_template("pages/start.html", has_plan=state.has_plan(),
-                           expired=state.plan_expired())
+    return render_template(
+        "pages/start.html", has_plan=device.has_plan, expired=device.plan_expired
+    )
 
 
 @bp.route("/<lang:lang>/privacy")
@@ -67,7 +61,7 @@ def delete_everything() -> Response:
 
 
 def _clear(reason: str) -> Response:
-    state.forget_plan()
+    device.forget()
     response = redirect(url_for("pages.cleared", reason=reason))
     # Ask the browser to drop everything of ours: cookies, storage, cached pages.
     response.headers["Clear-Site-Data"] = '"cache", "cookies", "storage"'
@@ -82,21 +76,26 @@ def finish() -> Response:
 @bp.route("/<lang:lang>/cleared")
 def cleared() -> str | Response:
     reason = request.args.get("reason", "deleted")
-    if reason == "idle" and state.has_plan():
+    if reason == "idle" and device.has_plan:
         # A page that timed out on its own: forget the plan now, then say why.
         return _clear("idle")
-    return render_template("pages/cleared.html", message=CLEARED_REASONS.get(
-        reason, CLEARED_REASONS["deleted"]))
+    return render_template(
+        "pages/cleared.html", message=CLEARED_REASONS.get(reason, CLEARED_REASONS["deleted"])
+    )
 
 
 ERROR_MESSAGES = {
     400: _l("Something in that request was not right. Go back and try again."),
     404: _l("We cannot find that page. Check the address, or start from the first page."),
     405: _l("We cannot find that page. Check the address, or start from the first page."),
-    413: _l("That file is too large. A plan file or plan PDF from this site is much smaller: "
-            "choose that file."),
-    500: _l("Something went wrong on our side. Your answers are still on this device: go back "
-            "and try again."),
+    413: _l(
+        "That file is too large. A plan file or plan PDF from this site is much smaller: "
+        "choose that file."
+    ),
+    500: _l(
+        "Something went wrong on our side. Your answers are still on this device: go back "
+        "and try again."
+    ),
 }
 
 

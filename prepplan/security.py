@@ -1,4 +1,5 @@
-"""Security rules set in one place: response headers, request limits and log scrubbing.
+"""Security rules set in one place: response headers and log scrubbing. (Request size limits
+are set where they apply: MAX_CONTENT_LENGTH in config.py, header sizes in gunicorn.conf.py.)
 
 Families fear that what they type reaches immigration enforcement, so nothing personal is ever
 logged: no query strings, no form values, no exception messages (which can quote input).

@@ -1,7 +1,9 @@
-"""Small Jinja helpers shared by every template."""
+"""Small Jinja helpers shared by every template, and the filters and globals of the modules that
+own an idea (direction, bilingual text, phone numbers), registered in one place."""
 
 from flask import Flask
-from markupsafe import Markup
+
+from prepplan import bilingual, direction, phones
 
 
 def drop_empty(attributes: dict) -> dict:
@@ -9,15 +11,10 @@ def drop_empty(attributes: dict) -> dict:
     return {key: value for key, value in attributes.items() if value not in (None, "", False)}
 
 
-def bdi(value: object) -> Markup:
-    """Isolate a piece of the family's text (a name, an address) so that, inside a right-to-left
-    page, a Latin run and its numbers stay in their own order. Browsers honour <bdi>; PDFs use
-    i18n.ltr instead (WeasyPrint ignores <bdi>)."""
-    return Markup("<bdi>{}</bdi>").format(value)
-
-
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters["drop_empty"] = drop_empty
-    app.jinja_env.filters["bdi"] = bdi
+    app.jinja_env.filters.update(
+        drop_empty=drop_empty, isolate=direction.isolate, phone=phones.for_reader
+    )
+    app.jinja_env.globals.update(both=bilingual.both, isolate=direction.isolate)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

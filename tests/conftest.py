@@ -1,10 +1,11 @@
+import time
 from pathlib import Path
 
 import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from prepplan import create_app
+from prepplan import create_app, plan_state
 from prepplan.i18n import TRANSLATIONS_DIR
 from prepplan.plan.planfile import load_plan
 
@@ -51,6 +52,32 @@ def app(make_app):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def plan_cookies():
+    """``plan_cookies(app, plan)``: the cookies (name, value) the flow leaves in a family's
+    browser for ``plan``, sealed with ``app``'s key (see prepplan/plan_state.py)."""
+
+    def make(app, plan) -> list[tuple[str, str]]:
+        with app.test_request_context():
+            return plan_state.sealed_cookies(
+                {"plan": plan.model_dump(mode="json"), "touched": int(time.time())}
+            )
+
+    return make
+
+
+@pytest.fixture
+def give_plan(plan_cookies):
+    """``give_plan(app, client, plan)``: the client's browser holds ``plan`` as the flow would
+    have left it."""
+
+    def give(app, client, plan) -> None:
+        for name, value in plan_cookies(app, plan):
+            client.set_cookie(name, value)
+
+    return give
 
 
 @pytest.fixture

@@ -10,8 +10,16 @@ from pydantic import BaseModel
 from prepplan.plan.model import Plan
 
 # Fields that hold codes or derived values, not text a family types.
-NOT_FREE_TEXT = {"language", "kind", "relationship", "id", "e164", "primary_contact_id",
-                 "backup_contact_id", "number"}
+NOT_FREE_TEXT = {
+    "language",
+    "kind",
+    "relationship",
+    "id",
+    "e164",
+    "primary_contact_id",
+    "backup_contact_id",
+    "number",
+}
 
 
 def marker_plan(plan: Plan) -> tuple[Plan, list[str]]:

@@ -14,8 +14,9 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from prepplan.i18n import SITE_LANGUAGES, TRANSLATIONS_DIR, format_date, format_phone, language_name
+from prepplan.i18n import SITE_LANGUAGES, TRANSLATIONS_DIR, format_date, language_name
 from prepplan.locale_formats import locale_formats
+from prepplan.phones import for_reader as format_phone
 from prepplan.plan.model import PERSON_LANGUAGES
 from tests.markers import NOT_FREE_TEXT
 
@@ -38,11 +39,12 @@ def write_pseudo_catalog(folder: Path, locale: str = "es") -> Path:
     keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "both": None}
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
     for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT / "prepplan"), method_map=method_map, keywords=keywords):
+        str(ROOT / "prepplan"), method_map=method_map, keywords=keywords
+    ):
         if isinstance(message, tuple):  # singular, plural: one pseudo form per plural form
             singular, plural = (f"⟦{text}⟧" for text in message[:2])
             pseudo = (singular, *[plural] * (catalog.num_plurals - 1))
-            catalog.add(message, pseudo[:catalog.num_plurals])
+            catalog.add(message, pseudo[: catalog.num_plurals])
         else:
             catalog.add(message, f"⟦{message}⟧")
     messages = folder / locale / "LC_MESSAGES"

@@ -19,9 +19,15 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps trying hosts this machine cannot reach.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def free_port() -> int:
@@ -31,8 +37,14 @@ def free_port() -> int:
 
 
 def production_env(**settings: str) -> dict[str, str]:
-    return {**os.environ, "PREPPLAN_ENV": "production", "PREPPLAN_SECRET_KEY": "b" * 48,
-            "PREPPLAN_SECURE_COOKIES": "0", "PREPPLAN_WORKERS": "2", **settings}
+    return {
+        **os.environ,
+        "PREPPLAN_ENV": "production",
+        "PREPPLAN_SECRET_KEY": "b" * 48,
+        "PREPPLAN_SECURE_COOKIES": "0",
+        "PREPPLAN_WORKERS": "2",
+        **settings,
+    }
 
 
 @dataclass
@@ -47,8 +59,19 @@ def gunicorn(env: dict[str, str]) -> Iterator[Server]:
     Server once it stops, for tests that check nothing personal was logged."""
     port = free_port()
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "wsgi:app"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [
+            str(BIN / "gunicorn"),
+            "-c",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

@@ -7,12 +7,25 @@ from tests.conftest import EXAMPLE_PLAN
 from tests.servers import chromium, gunicorn, production_env
 
 pytestmark = pytest.mark.browser
-RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
-                                                "wcag22aa"]},
-         "resultTypes": ["violations"]}
-PAGES = ["", "plan/parents", "plan/parents/0", "plan/children/0", "plan/contacts",
-         "plan/contacts/0", "plan/caregiver", "plan/documents", "plan/check", "plan/done",
-         "plan/upload", "school/", "privacy"]
+RULES = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
+    "resultTypes": ["violations"],
+}
+PAGES = [
+    "",
+    "plan/parents",
+    "plan/parents/0",
+    "plan/children/0",
+    "plan/contacts",
+    "plan/contacts/0",
+    "plan/caregiver",
+    "plan/documents",
+    "plan/check",
+    "plan/done",
+    "plan/upload",
+    "school/",
+    "privacy",
+]
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +45,10 @@ def violations(page) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options=RULES)
-    return [f"{v['id']}: {[node['target'] for node in v['nodes']][:3]}"
-            for v in results.response["violations"]]
+    return [
+        f"{v['id']}: {[node['target'] for node in v['nodes']][:3]}"
+        for v in results.response["violations"]
+    ]
 
 
 @pytest.mark.parametrize("language", SITE_LANGUAGES, ids=lambda lang: lang.code)

@@ -69,8 +69,11 @@ def walk_to_pdf(page, base: str, lang: str) -> bytes:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_a_family_walks_the_flow_to_the_pdf(server, browser, javascript):
-    context = browser.new_context(java_script_enabled=javascript, accept_downloads=True,
-                                  viewport={"width": 360, "height": 740})
+    context = browser.new_context(
+        java_script_enabled=javascript,
+        accept_downloads=True,
+        viewport={"width": 360, "height": 740},
+    )
     page = context.new_page()
     pdf = walk_to_pdf(page, server, "es")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
@@ -144,7 +147,8 @@ def test_pages_fit_a_320_pixel_screen(server, browser):
         for path in ("/", "plan/contacts/0", "plan/children/0"):
             page.goto(f"{server}/{lang}/{path}" if path != "/" else f"{server}/{lang}/")
             overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
             assert overflow <= 0, (lang, path, overflow)
     context.close()
 
@@ -172,18 +176,34 @@ def worst_case_plan():
         return "".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(length))
 
     long_fields = ("allergies", "medications", "medical_conditions", "special_needs", "routines")
-    children = [Child(given_name=text(SHORT_TEXT), family_name=text(SHORT_TEXT),
-                      after_school=text(MEDIUM_TEXT), health_insurance=text(MEDIUM_TEXT),
-                      **{name: text(LONG_TEXT) for name in long_fields})
-                for _ in range(MAX_CHILDREN)]
-    contacts = [Contact(given_name=text(SHORT_TEXT), family_name=text(SHORT_TEXT),
-                        phones=[Phone(number="508 555 0100", e164="+15085550100")])
-                for _ in range(MAX_CONTACTS)]
+    children = [
+        Child(
+            given_name=text(SHORT_TEXT),
+            family_name=text(SHORT_TEXT),
+            after_school=text(MEDIUM_TEXT),
+            health_insurance=text(MEDIUM_TEXT),
+            **{name: text(LONG_TEXT) for name in long_fields},
+        )
+        for _ in range(MAX_CHILDREN)
+    ]
+    contacts = [
+        Contact(
+            given_name=text(SHORT_TEXT),
+            family_name=text(SHORT_TEXT),
+            phones=[Phone(number="508 555 0100", e164="+15085550100")],
+        )
+        for _ in range(MAX_CONTACTS)
+    ]
     caregiver = CaregiverPlan(
-        where_children_stay=text(MEDIUM_TEXT), house_keys=text(MEDIUM_TEXT),
-        pets=text(MEDIUM_TEXT), money_access=text(MEDIUM_TEXT),
-        **{name: text(LONG_TEXT) for name in ("routines", "school_notes", "health_notes",
-                                               "religion", "diet", "bills")})
+        where_children_stay=text(MEDIUM_TEXT),
+        house_keys=text(MEDIUM_TEXT),
+        pets=text(MEDIUM_TEXT),
+        money_access=text(MEDIUM_TEXT),
+        **{
+            name: text(LONG_TEXT)
+            for name in ("routines", "school_notes", "health_notes", "religion", "diet", "bills")
+        },
+    )
     return Plan(language="zh_Hans", children=children, contacts=contacts, caregiver=caregiver)
 
 
@@ -211,14 +231,16 @@ def test_the_largest_possible_family_survives_in_a_real_browser(server, browser,
 
 
 @pytest.mark.parametrize("lang", ["ar", "vi", "zh-Hans", "ht"])
-def test_the_school_preview_fits_a_320_pixel_screen_at_200_percent_text(server, browser, lang,
-                                                                        tmp_path):
+def test_the_school_preview_fits_a_320_pixel_screen_at_200_percent_text(
+    server, browser, lang, tmp_path
+):
     """Where a family agrees to share: long e-mails and names without spaces wrap."""
     import json
 
     document = json.loads((ROOT / "examples" / "family-plan.json").read_text())
     document["plan"]["contacts"][0]["email"] = (
-        "a.very.long.email.address.for.testing@some-long-domain-name.example.org")
+        "a.very.long.email.address.for.testing@some-long-domain-name.example.org"
+    )
     document["plan"]["children"][0]["school"] = "Escuela_Primaria_Con_Un_Nombre_Sin_Espacios"
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(json.dumps(document), encoding="utf-8")

@@ -7,7 +7,6 @@ import io
 import logging
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from babel.messages.mofile import write_mo
 from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 
+from prepplan.direction import text_direction
 from prepplan.documents.plan_pdf import (
     css_string,
     page_counter_content,
@@ -24,9 +24,7 @@ from prepplan.documents.plan_pdf import (
     render_plan_pdf,
     review_date,
     shorten,
-    text_direction,
 )
-from prepplan.flow import state
 from prepplan.plan.model import Child, Contact, Phone, Plan
 from prepplan.plan.planfile import load_plan
 
@@ -36,6 +34,7 @@ A4 = (595.28, 841.89)
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
 
 def pages_text(pdf: bytes) -> list[str]:
     """Each page's text, with line breaks and runs of spaces made single spaces."""
@@ -93,6 +92,7 @@ def spanish_app(make_app, tmp_path):
 
 # --- content ----------------------------------------------------------------------------------
 
+
 def test_family_data_is_in_the_right_sections(app, example_plan):
     with app.app_context():
         pages = pages_text(render_plan_pdf(example_plan, language="en"))
@@ -123,8 +123,14 @@ def test_family_data_is_in_the_right_sections(app, example_plan):
 
     caregiver = page_with(pages, "What the caregiver needs to know")
     assert "Carmen Ortega" in caregiver and "Thu Trần" in caregiver
-    for note in ("40 Oak Avenue", "St. Paul's", "Spare key with Fatima Haddad", "Cat (Luna)",
-                 "Mr. Petrakis", "envelope in the closet"):
+    for note in (
+        "40 Oak Avenue",
+        "St. Paul's",
+        "Spare key with Fatima Haddad",
+        "Cat (Luna)",
+        "Mr. Petrakis",
+        "envelope in the closet",
+    ):
         assert note in caregiver
 
     papers = page_with(pages, "Important papers")
@@ -160,11 +166,14 @@ def test_wallet_cards_keep_every_number_when_names_are_long(app, example_plan, l
     for person in [*plan.guardians, *plan.contacts, *plan.children]:
         person.given_name, person.family_name = long_name, long_name
     with app.app_context(), force_locale(language):
-        cut_here = gettext("Cut along the dashed lines. Put a child's card in their backpack. "
-                           "Keep yours in your wallet.").split()[0:3]
+        cut_here = gettext(
+            "Cut along the dashed lines. Put a child's card in their backpack. "
+            "Keep yours in your wallet."
+        ).split()[0:3]
         cut_here = " ".join(cut_here)
-        cards = page_with(pages_text(render_plan_pdf(plan, language=language, bilingual=True)),
-                          cut_here)
+        cards = page_with(
+            pages_text(render_plan_pdf(plan, language=language, bilingual=True)), cut_here
+        )
     assert "…" in cards  # names shortened, visibly
     phone = "(508) 555-0123" if language == "es" else "+1 508-555-0123"
     assert cards.count(phone) == 4  # Carmen: on both children's and both parents' cards
@@ -180,9 +189,19 @@ def test_empty_optional_fields_are_left_out(app):
     with app.app_context():
         text = "\n".join(pages_text(render_plan_pdf(plan, language="en")))
     assert "Ana" in text and "Rosa" in text and "(508) 555-0199" in text
-    for label in ("Allergies", "Bus route", "Doctor", "Health insurance", "Important papers",
-                  "Whom to call for help", "Private — only in your copy", "Family code word",
-                  "Contact outside the area", "Home address", "Copies of this plan are with"):
+    for label in (
+        "Allergies",
+        "Bus route",
+        "Doctor",
+        "Health insurance",
+        "Important papers",
+        "Whom to call for help",
+        "Private — only in your copy",
+        "Family code word",
+        "Contact outside the area",
+        "Home address",
+        "Copies of this plan are with",
+    ):
         assert label not in text, label
     assert "No caregiver chosen yet." in text
 
@@ -199,8 +218,9 @@ def test_paper_size(app, example_plan, paper, size):
         pdf = render_plan_pdf(example_plan, language="es", paper=paper)
     reader = PdfReader(io.BytesIO(pdf))
     for page in reader.pages:
-        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(size,
-                                                                                          abs=0.5)
+        assert (float(page.mediabox.width), float(page.mediabox.height)) == pytest.approx(
+            size, abs=0.5
+        )
 
 
 def test_metadata_title_language_and_tags(app, example_plan):
@@ -254,6 +274,7 @@ def test_every_script_prints_without_missing_glyphs(app):
 
 # --- languages --------------------------------------------------------------------------------
 
+
 def test_language_comes_from_the_argument_only(spanish_app, example_plan):
     # The request says Vietnamese; the document is asked for in Spanish.
     with spanish_app.test_request_context("/vi/"):
@@ -265,8 +286,9 @@ def test_language_comes_from_the_argument_only(spanish_app, example_plan):
 def test_spanish_plan_and_its_bilingual_version(spanish_app, example_plan):
     with spanish_app.app_context():
         plain = "\n".join(pages_text(render_plan_pdf(example_plan, language="es")))
-        bilingual = "\n".join(pages_text(render_plan_pdf(example_plan, language="es",
-                                                         bilingual=True)))
+        bilingual = "\n".join(
+            pages_text(render_plan_pdf(example_plan, language="es", bilingual=True))
+        )
     assert "Contactos de emergencia: llame en este orden" in plain
     assert "Emergency contacts: call in this order" not in plain
     assert "Página 2 de" in plain and "Plan de preparación familiar" in plain
@@ -286,7 +308,7 @@ def test_arabic_plan_is_right_to_left(app, example_plan):
         spanish = render_plan_pdf(example_plan, language="es")
     assert '<html lang="ar" dir="rtl">' in html
     # Latin names and phone numbers keep their own direction inside the Arabic text.
-    assert '<span dir="ltr">Carmen Ortega</span>' in html
+    assert '<span dir="ltr" class="isolate">Carmen Ortega</span>' in html
     assert 'dir="ltr" class="ltr phone-number">+1 508-555-0123</span>' in html
 
     def heading_x(pdf: bytes) -> float:
@@ -328,12 +350,24 @@ def test_css_helpers():
 
 # --- the command line -------------------------------------------------------------------------
 
+
 def test_command_line_pdf(tmp_path, example_plan):
     output = tmp_path / "out.pdf"
     result = subprocess.run(
-        [str(Path(sys.executable).with_name("prepplan")), "pdf", "examples/family-plan.json",
-         "--lang", "es", "-o", str(output)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+        [
+            str(Path(sys.executable).with_name("prepplan")),
+            "pdf",
+            "examples/family-plan.json",
+            "--lang",
+            "es",
+            "-o",
+            str(output),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     pdf = output.read_bytes()
@@ -343,18 +377,9 @@ def test_command_line_pdf(tmp_path, example_plan):
 
 # --- the download -----------------------------------------------------------------------------
 
-def put_plan_in_browser(app, client, plan: Plan) -> None:
-    """The cookies the flow would have left in the family's browser (see flow/state.py)."""
-    with app.test_request_context():
-        token = state.seal({"plan": plan.model_dump(mode="json"), "touched": int(time.time())})
-    chunks = [token[i : i + state.CHUNK_CHARS] for i in range(0, len(token), state.CHUNK_CHARS)]
-    chunks[0] = f"{len(chunks)}.{chunks[0]}"
-    for index, chunk in enumerate(chunks):
-        client.set_cookie(f"{state.COOKIE_PREFIX}{index}", chunk)
 
-
-def test_download_the_plan_pdf(app, client, example_plan, caplog):
-    put_plan_in_browser(app, client, example_plan)
+def test_download_the_plan_pdf(app, client, example_plan, caplog, give_plan):
+    give_plan(app, client, example_plan)
     with caplog.at_level(logging.DEBUG):
         response = client.get("/es/plan/plan.pdf?language=ar&bilingual=1&paper=a4")
     assert response.status_code == 200
@@ -372,8 +397,8 @@ def test_download_the_plan_pdf(app, client, example_plan, caplog):
         assert secret not in caplog.text
 
 
-def test_download_defaults_to_the_page_language(app, client, example_plan):
-    put_plan_in_browser(app, client, example_plan)
+def test_download_defaults_to_the_page_language(app, client, example_plan, give_plan):
+    give_plan(app, client, example_plan)
     response = client.get("/vi/plan/plan.pdf")
     assert response.status_code == 200
     pdf = response.get_data()
@@ -384,9 +409,9 @@ def test_download_defaults_to_the_page_language(app, client, example_plan):
     assert PdfReader(io.BytesIO(response.get_data())).trailer["/Root"]["/Lang"] == "zh-Hans"
 
 
-def test_results_page_checkbox_makes_a_bilingual_pdf(spanish_app, example_plan):
+def test_results_page_checkbox_makes_a_bilingual_pdf(spanish_app, example_plan, give_plan):
     client = spanish_app.test_client()
-    put_plan_in_browser(spanish_app, client, example_plan)
+    give_plan(spanish_app, client, example_plan)
     response = client.get("/es/plan/plan.pdf?language=es&bilingual=y&paper=letter")
     text = "\n".join(pages_text(response.get_data()))
     assert "Emergency contacts: call in this order" in text
@@ -411,8 +436,10 @@ def test_a_copy_to_give_carries_no_private_item(app, client, example_plan):
     complete_text = " ".join(pages_text(complete))
     given_text = " ".join(pages_text(to_give))
     attached = load_plan(to_give).model_dump_json()
-    assert all(marker in complete_text or marker in load_plan(complete).model_dump_json()
-               for marker in markers)
+    assert all(
+        marker in complete_text or marker in load_plan(complete).model_dump_json()
+        for marker in markers
+    )
     for marker, where in markers.items():
         assert marker not in given_text, where
         assert marker not in attached, where
@@ -432,3 +459,11 @@ def test_results_page_offers_both_copies_in_plain_words(client, example_plan):
     text = " ".join(pages_text(given.data))
     assert "A123-456-789" not in text and "girasol" not in text
     assert "A copy to give to others" in text
+
+
+def test_the_caregivers_home_address_is_in_the_caregiver_section(app, example_plan):
+    with app.app_context():
+        html = render_plan_html(example_plan, language="es", bilingual=True)
+    section = html[html.index('id="caregiver"') : html.index('id="papers"')]
+    assert "40 Oak Avenue, Apt 2, Worcester, MA 01610" in section
+    assert 'lang="en" dir="ltr">Home address</span>' in section

@@ -35,8 +35,15 @@ def test_walking_the_whole_flow_keeps_every_answer(client, example_plan):
 def test_phone_numbers_are_read_as_people_type_them(client):
     walker = FlowWalker(client, "en")
     for i, typed in enumerate(["(508) 555-0142", "508.555.0177", "011 52 55 1234 5678"]):
-        walker.post(f"contacts/{i}", {"given_name": f"P{i}", "relationship": "neighbor",
-                                      "language": "en", "phones-0-number": typed})
+        walker.post(
+            f"contacts/{i}",
+            {
+                "given_name": f"P{i}",
+                "relationship": "neighbor",
+                "language": "en",
+                "phones-0-number": typed,
+            },
+        )
     e164 = [c.phones[0].e164 for c in walker.plan().contacts]
     assert e164 == ["+15085550142", "+15085550177", "+525512345678"]
     # what the family typed is kept too
@@ -44,18 +51,25 @@ def test_phone_numbers_are_read_as_people_type_them(client):
 
 
 def test_errors_are_summarised_linked_and_nothing_typed_is_lost(client):
-    response = client.post("/es/plan/contacts/0", data={
-        "given_name": "", "family_name": "Ortega Ñúñez", "phones-0-number": "12345",
-        "email": "not-an-email", "relationship": "aunt_uncle", "language": "es",
-    })
+    response = client.post(
+        "/es/plan/contacts/0",
+        data={
+            "given_name": "",
+            "family_name": "Ortega Ñúñez",
+            "phones-0-number": "12345",
+            "email": "not-an-email",
+            "relationship": "aunt_uncle",
+            "language": "es",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<title>Error:" in page or re.search(r"<title>[^<]*:", page)
-    summary = page[page.index('class="error-summary"'):page.index("</ul>")]
+    summary = page[page.index('class="error-summary"') : page.index("</ul>")]
     for field_id in ("given_name", "phones-0-number", "email"):
         assert f'href="#{field_id}"' in summary
         assert f'id="{field_id}"' in page
-        assert f'aria-describedby="{field_id}-error"' in page or f'{field_id}-error' in page
+        assert f'aria-describedby="{field_id}-error"' in page or f"{field_id}-error" in page
     # the values the family typed come back in the boxes
     assert 'value="Ortega Ñúñez"' in page
     assert 'value="12345"' in page
@@ -67,16 +81,16 @@ def test_errors_are_summarised_linked_and_nothing_typed_is_lost(client):
 def test_dates_follow_the_order_of_the_familys_language(client):
     FlowWalker(client, "es").post("children/0", {"given_name": "A", "date_of_birth": "3/4/2015"})
     FlowWalker(client, "en").post("children/1", {"given_name": "B", "date_of_birth": "3/4/2015"})
-    FlowWalker(client, "zh-Hans").post("children/2", {"given_name": "C",
-                                                      "date_of_birth": "2015/4/3"})
+    FlowWalker(client, "zh-Hans").post(
+        "children/2", {"given_name": "C", "date_of_birth": "2015/4/3"}
+    )
     births = [c.date_of_birth.isoformat() for c in FlowWalker(client).plan().children]
     assert births == ["2015-04-03", "2015-03-04", "2015-04-03"]
 
 
 @pytest.mark.parametrize("typed", ["31/31/2015", "yesterday", "1/1/1850"])
 def test_an_impossible_date_says_how_to_write_it(client, typed):
-    response = client.post("/es/plan/children/0", data={"given_name": "A",
-                                                        "date_of_birth": typed})
+    response = client.post("/es/plan/children/0", data={"given_name": "A", "date_of_birth": typed})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'href="#date_of_birth"' in page
@@ -106,8 +120,15 @@ def test_children_are_bounded_and_the_bound_is_said_not_silent(client):
 def test_contacts_are_bounded_reordered_and_removed(client):
     walker = FlowWalker(client, "en")
     for i in range(MAX_CONTACTS):
-        walker.post(f"contacts/{i}", {"given_name": f"C{i}", "relationship": "neighbor",
-                                      "language": "en", "phones-0-number": f"508555010{i}"})
+        walker.post(
+            f"contacts/{i}",
+            {
+                "given_name": f"C{i}",
+                "relationship": "neighbor",
+                "language": "en",
+                "phones-0-number": f"508555010{i}",
+            },
+        )
     assert client.get(f"/en/plan/contacts/{MAX_CONTACTS}").status_code == 302
 
     client.post("/en/plan/contacts/3/move", data={"direction": "up"})
@@ -169,24 +190,38 @@ def test_the_plan_survives_a_server_restart(make_app, example_plan):
 def test_plan_file_uploads_back_into_the_flow(client, example_plan):
     from prepplan.plan.planfile import dump_plan
 
-    response = client.post("/en/plan/upload", data={
-        "plan_file": (__import__("io").BytesIO(dump_plan(example_plan)), "family-plan.json"),
-    }, content_type="multipart/form-data")
+    response = client.post(
+        "/en/plan/upload",
+        data={
+            "plan_file": (__import__("io").BytesIO(dump_plan(example_plan)), "family-plan.json"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("/check")
     assert FlowWalker(client).plan().children == example_plan.children
 
 
-@pytest.mark.parametrize("content, expected", [
-    (b"\x00\x01garbage", "This file is not a plan file"),
-    (b'{"format": "something-else"}', "not a plan file from this site"),
-    (b'{"format": "prepplan-plan", "version": 99, "plan": {}}', "newer version"),
-    (b'{"format": "prepplan-plan", "version": 2, "plan": {"children": "x"}}', "changed or damaged"),
-    (b"%PDF-1.7 not really", "does not contain a plan"),
-])
+@pytest.mark.parametrize(
+    "content, expected",
+    [
+        (b"\x00\x01garbage", "This file is not a plan file"),
+        (b'{"format": "something-else"}', "not a plan file from this site"),
+        (b'{"format": "prepplan-plan", "version": 99, "plan": {}}', "newer version"),
+        (
+            b'{"format": "prepplan-plan", "version": 2, "plan": {"children": "x"}}',
+            "changed or damaged",
+        ),
+        (b"%PDF-1.7 not really", "does not contain a plan"),
+    ],
+)
 def test_bad_plan_files_get_a_clear_error(client, content, expected):
-    response = client.post("/en/plan/upload", data={
-        "plan_file": (__import__("io").BytesIO(content), "plan.json"),
-    }, content_type="multipart/form-data")
+    response = client.post(
+        "/en/plan/upload",
+        data={
+            "plan_file": (__import__("io").BytesIO(content), "plan.json"),
+        },
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200
     assert expected in response.get_data(as_text=True)
 
@@ -205,14 +240,30 @@ def test_a_large_family_fits(client):
     walker = FlowWalker(client, "zh-Hans")
     note = ("孩子睡前要听故事，晚上九点睡觉。对花生过敏。" * 60)[:1000]
     for i in range(MAX_CHILDREN):
-        walker.post(f"children/{i}", {
-            "given_name": f"孩子{i}", "family_name": "王", "allergies": note, "medications": note,
-            "medical_conditions": note, "special_needs": note, "routines": note,
-            "after_school": note[:300], "health_insurance": note[:300],
-        })
+        walker.post(
+            f"children/{i}",
+            {
+                "given_name": f"孩子{i}",
+                "family_name": "王",
+                "allergies": note,
+                "medications": note,
+                "medical_conditions": note,
+                "special_needs": note,
+                "routines": note,
+                "after_school": note[:300],
+                "health_insurance": note[:300],
+            },
+        )
     for i in range(MAX_CONTACTS):
-        walker.post(f"contacts/{i}", {"given_name": f"联系人{i}", "relationship": "neighbor",
-                                      "language": "zh", "phones-0-number": f"508555010{i}"})
+        walker.post(
+            f"contacts/{i}",
+            {
+                "given_name": f"联系人{i}",
+                "relationship": "neighbor",
+                "language": "zh",
+                "phones-0-number": f"508555010{i}",
+            },
+        )
     plan: Plan = walker.plan()
     assert len(plan.children) == MAX_CHILDREN and len(plan.contacts) == MAX_CONTACTS
     assert plan.children[9].routines == note
@@ -221,8 +272,10 @@ def test_a_large_family_fits(client):
 def test_switching_language_in_the_middle_of_a_page_keeps_what_was_typed(client):
     page = client.get("/es/plan/contacts/0").get_data(as_text=True)
     assert 'formaction="/vi/plan/contacts/0?switch=language"' in page
-    response = client.post("/vi/plan/contacts/0?switch=language", data={
-        "given_name": "Carmen", "phones-0-number": "508 555", "relationship": "aunt_uncle"})
+    response = client.post(
+        "/vi/plan/contacts/0?switch=language",
+        data={"given_name": "Carmen", "phones-0-number": "508 555", "relationship": "aunt_uncle"},
+    )
     switched = response.get_data(as_text=True)
     assert '<html lang="vi"' in switched
     assert 'value="Carmen"' in switched and 'value="508 555"' in switched
@@ -236,3 +289,14 @@ def test_an_error_on_radio_buttons_links_to_the_first_button(client):
     page = client.post("/en/plan/caregiver", data={}).get_data(as_text=True)
     assert 'href="#primary_contact_id-0"' in page
     assert 'id="primary_contact_id-0"' in page
+
+
+def test_a_contacts_home_address_is_kept_and_shown_for_checking(client, example_plan):
+    FlowWalker(client, "en").walk(example_plan)
+    carmen = FlowWalker(client).plan().contacts[0]
+    assert carmen.address == "40 Oak Avenue, Apt 2, Worcester, MA 01610"
+    listing = client.get("/en/plan/contacts").get_data(as_text=True)
+    check = client.get("/en/plan/check").get_data(as_text=True)
+    assert carmen.address in listing and carmen.address in check
+    form = client.get("/en/plan/contacts/0").get_data(as_text=True)
+    assert "Street, town and ZIP code." in form and f"{carmen.address}</textarea>" in form

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from prepplan.i18n import SITE_LANGUAGES, format_phone, site_language
+from prepplan.i18n import SITE_LANGUAGES, site_language
+from prepplan.phones import for_reader as format_phone
 from tests.walk import FlowWalker
 
 
@@ -16,22 +17,26 @@ def test_the_first_screen_lists_every_language_in_its_own_script(client):
     assert "العربية" in page and "简体中文" in page and "Kreyòl ayisyen" in page
 
 
-@pytest.mark.parametrize("header, slug", [
-    ("es-MX,es;q=0.9,en;q=0.5", "es"),
-    ("pt-BR,pt;q=0.9", "pt-BR"),
-    ("pt-PT", "pt-BR"),
-    ("zh-CN,zh;q=0.9", "zh-Hans"),
-    ("ar-EG", "ar"),
-    ("ht", "ht"),
-    ("de-DE", "en"),
-])
+@pytest.mark.parametrize(
+    "header, slug",
+    [
+        ("es-MX,es;q=0.9,en;q=0.5", "es"),
+        ("pt-BR,pt;q=0.9", "pt-BR"),
+        ("pt-PT", "pt-BR"),
+        ("zh-CN,zh;q=0.9", "zh-Hans"),
+        ("ar-EG", "ar"),
+        ("ht", "ht"),
+        ("de-DE", "en"),
+    ],
+)
 def test_accept_language_sets_the_default(client, header, slug):
     page = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
     assert f'<html lang="{slug}"' in page
     # the browser's language is offered first
     first = site_language(slug)
     assert page.index(first.native_name) < min(
-        page.index(other.native_name) for other in SITE_LANGUAGES if other != first)
+        page.index(other.native_name) for other in SITE_LANGUAGES if other != first
+    )
 
 
 @pytest.mark.parametrize("language", SITE_LANGUAGES, ids=lambda lang: lang.code)
@@ -45,9 +50,18 @@ def test_the_url_carries_the_language_and_its_direction(client, language):
 
 def test_arabic_pages_are_right_to_left_everywhere(client, example_plan):
     FlowWalker(client, "ar").walk(example_plan)
-    for path in ["/ar/", "/ar/plan/parents", "/ar/plan/children/0", "/ar/plan/contacts",
-                 "/ar/plan/caregiver", "/ar/plan/check", "/ar/plan/done", "/ar/privacy",
-                 "/ar/plan/upload", "/ar/missing"]:
+    for path in [
+        "/ar/",
+        "/ar/plan/parents",
+        "/ar/plan/children/0",
+        "/ar/plan/contacts",
+        "/ar/plan/caregiver",
+        "/ar/plan/check",
+        "/ar/plan/done",
+        "/ar/privacy",
+        "/ar/plan/upload",
+        "/ar/missing",
+    ]:
         page = client.get(path).get_data(as_text=True)
         assert '<html lang="ar" dir="rtl">' in page, path
     check = client.get("/ar/plan/check").get_data(as_text=True)
@@ -74,8 +88,7 @@ def test_phone_numbers_read_as_their_reader_expects(app):
 
 
 def test_dates_are_shown_in_the_locale_format(client):
-    FlowWalker(client, "en").post("children/0", {"given_name": "A",
-                                                 "date_of_birth": "2015-04-03"})
+    FlowWalker(client, "en").post("children/0", {"given_name": "A", "date_of_birth": "2015-04-03"})
     assert 'value="4/3/2015"' in client.get("/en/plan/children/0").get_data(as_text=True)
     assert 'value="3/4/2015"' in client.get("/es/plan/children/0").get_data(as_text=True)
     assert 'value="2015/4/3"' in client.get("/zh-Hans/plan/children/0").get_data(as_text=True)

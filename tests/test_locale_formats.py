@@ -49,8 +49,20 @@ def test_dates_and_lists_read_as_the_family_writes_them(code, app):
 def test_haitian_creole_dates_are_creole():
     assert format_date(DAY, "long", "ht") == "5 me 2012"
     months = [format_date(date(2012, month, 1), "long", "ht").split()[1] for month in range(1, 13)]
-    assert months == ["janvye", "fevriye", "mas", "avril", "me", "jen", "jiyè", "out", "septanm",
-                      "oktòb", "novanm", "desanm"]
+    assert months == [
+        "janvye",
+        "fevriye",
+        "mas",
+        "avril",
+        "me",
+        "jen",
+        "jiyè",
+        "out",
+        "septanm",
+        "oktòb",
+        "novanm",
+        "desanm",
+    ]
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
@@ -90,8 +102,11 @@ def test_no_person_language_is_shown_as_a_bare_code(code, client):
     select = re.search(r'<select[^>]*name="language".*?</select>', page, re.S).group(0)
     options = dict(re.findall(r'<option[^>]*value="([^"]+)"[^>]*>([^<]*)</option>', select))
     assert sorted(options) == sorted(PERSON_LANGUAGES)
-    bare = {value: text for value, text in options.items()
-            if not text.strip() or text.strip().lower() == value.lower()}
+    bare = {
+        value: text
+        for value, text in options.items()
+        if not text.strip() or text.strip().lower() == value.lower()
+    }
     assert bare == {}
     if code == "ht":
         assert options["es"] == "panyòl" and options["kea"] == "kreyòl kap-vèdyen"
@@ -99,8 +114,9 @@ def test_no_person_language_is_shown_as_a_bare_code(code, client):
 
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_every_person_language_is_named_in_every_site_language(code):
-    names = {person: language_name(person, code) for person in PERSON_LANGUAGES
-             if person != "other"}
+    names = {
+        person: language_name(person, code) for person in PERSON_LANGUAGES if person != "other"
+    }
     assert all(name and name != person for person, name in names.items()), names
 
 
@@ -110,14 +126,21 @@ def test_our_copy_of_cldr_still_matches_the_installed_babel(code):
     copy; a maintainer decides whether to take CLDR's new data into formats.toml."""
     ours = locale_formats(code)
     cldr = Locale.parse(code)
-    theirs_patterns = {form: get_date_format(form, locale=code).pattern
-                       for form in ("short", "medium", "long")}
+    theirs_patterns = {
+        form: get_date_format(form, locale=code).pattern for form in ("short", "medium", "long")
+    }
     lists = cldr.list_patterns["standard"]
     assert ours.date_patterns == theirs_patterns
     assert ours.months == tuple(get_month_names("wide", locale=code).values())
-    assert ours.list_patterns == {"two": lists["2"], "start": lists["start"],
-                                  "middle": lists["middle"], "end": lists["end"]}
-    differing = {person: (name, cldr.languages.get(person))
-                 for person, name in ours.language_names.items()
-                 if cldr.languages.get(person) and cldr.languages.get(person) != name}
+    assert ours.list_patterns == {
+        "two": lists["2"],
+        "start": lists["start"],
+        "middle": lists["middle"],
+        "end": lists["end"],
+    }
+    differing = {
+        person: (name, cldr.languages.get(person))
+        for person, name in ours.language_names.items()
+        if cldr.languages.get(person) and cldr.languages.get(person) != name
+    }
     assert differing == {}

@@ -14,8 +14,18 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
-NOT_SOURCE = shutil.ignore_patterns(".venv*", ".git", "build", "dist", "*.egg-info", "__pycache__",
-                                    ".pytest_cache", ".ruff_cache", "instance", "*.mo")
+NOT_SOURCE = shutil.ignore_patterns(
+    ".venv*",
+    ".git",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    "instance",
+    "*.mo",
+)
 
 
 def spanish(message: str) -> str:
@@ -28,16 +38,20 @@ def test_the_wheel_carries_the_catalogs_and_serves_spanish(tmp_path):
     source = tmp_path / "source"
     shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
     dist = tmp_path / "dist"
-    subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist),
-                    str(source)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist), str(source)],
+        check=True,
+        capture_output=True,
+    )
     (sdist,), (wheel,) = dist.glob("*.tar.gz"), dist.glob("*.whl")
     with zipfile.ZipFile(wheel) as built_wheel, tarfile.open(sdist) as built_sdist:
         in_wheel, in_sdist = set(built_wheel.namelist()), set(built_sdist.getnames())
     for locale in ("es", "pt_BR", "ht", "vi", "zh_Hans", "ar", "kea"):
         assert f"prepplan/translations/{locale}/LC_MESSAGES/messages.mo" in in_wheel
         assert f"prepplan/translations/{locale}/formats.toml" in in_wheel
-        assert any(name.endswith(f"translations/{locale}/LC_MESSAGES/messages.mo")
-                   for name in in_sdist), locale
+        assert any(
+            name.endswith(f"translations/{locale}/LC_MESSAGES/messages.mo") for name in in_sdist
+        ), locale
     assert "prepplan/translations/en/formats.toml" in in_wheel
     assert "prepplan/templates/pages/start.html" in in_wheel
     assert "prepplan/static/prepplan.css" in in_wheel
@@ -47,12 +61,19 @@ def test_the_wheel_carries_the_catalogs_and_serves_spanish(tmp_path):
     target = tmp_path / "venv"
     venv.create(target, with_pip=True)
     python = target / "bin" / "python"
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                          check=True, capture_output=True, text=True).stdout.strip()
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     ours = next(p for p in sys.path if p.endswith("site-packages"))
     (Path(site) / "test-environment.pth").write_text(ours + "\n")
-    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [python, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     script = textwrap.dedent("""

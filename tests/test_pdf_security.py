@@ -21,10 +21,12 @@ from prepplan.plan.model import Child, Contact, Plan
 from prepplan.plan.planfile import ATTACHMENT_NAME, load_plan
 
 # A 1x1 PNG, to prove even a valid image in a data: URL is not embedded.
-TINY_PNG = base64.b64encode(bytes.fromhex(
-    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
-    "0000000d4944415478da63f8cfc0f01f0005000201e2a4a7f40000000049454e44ae426082"
-)).decode()
+TINY_PNG = base64.b64encode(
+    bytes.fromhex(
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"
+        "0000000d4944415478da63f8cfc0f01f0005000201e2a4a7f40000000049454e44ae426082"
+    )
+).decode()
 
 
 class ConnectionCounter:
@@ -49,8 +51,9 @@ class ConnectionCounter:
                 continue
             self.connections += 1
             # Answer like a web server would, with a redirect to a local file.
-            connection.sendall(b"HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\n"
-                               b"Content-Length: 0\r\n\r\n")
+            connection.sendall(
+                b"HTTP/1.1 302 Found\r\nLocation: file:///etc/passwd\r\nContent-Length: 0\r\n\r\n"
+            )
             connection.close()
 
     def close(self) -> None:
@@ -156,8 +159,10 @@ def drawing_operators(pdf: bytes) -> bytes:
 
 def test_our_static_files_are_served():
     def page(src: str) -> bytes:
-        return render_pdf(f'<html lang="en"><title>t</title><body><img src="{src}" '
-                          f'alt="scissors" width="40" height="40"></body></html>')
+        return render_pdf(
+            f'<html lang="en"><title>t</title><body><img src="{src}" '
+            f'alt="scissors" width="40" height="40"></body></html>'
+        )
 
     # The scissors are drawn as curves (" c" operators); a refused image draws nothing.
     assert b" c\n" in drawing_operators(page("prepplan-static:print/scissors.svg"))
@@ -166,13 +171,14 @@ def test_our_static_files_are_served():
 
 def test_a_familys_words_cannot_add_fetches_or_attachments(app, listener):
     remote = f"http://127.0.0.1:{listener.port}/"
-    hostile = (f'</p><a rel="attachment" href="file:///etc/passwd">x</a><img src="{remote}">'
-               f'<style>@import "{remote}x.css";</style>')
+    hostile = (
+        f'</p><a rel="attachment" href="file:///etc/passwd">x</a><img src="{remote}">'
+        f'<style>@import "{remote}x.css";</style>'
+    )
     attach = '<a rel="attachment" href="file:///etc/passwd">x</a>'
     image = f'<img src="{remote}">'
     plan = Plan(
-        children=[Child(given_name=attach, family_name=image, routines=hostile,
-                        allergies=hostile)],
+        children=[Child(given_name=attach, family_name=image, routines=hostile, allergies=hostile)],
         contacts=[Contact(given_name=image, email=attach)],
         family_code_word=attach,
     )
@@ -186,25 +192,28 @@ def test_a_familys_words_cannot_add_fetches_or_attachments(app, listener):
     assert 'rel="attachment"' in text.replace("\n", "")
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    "FILE:///etc/passwd",
-    "http://127.0.0.1/",
-    "https://example.org/x.css",
-    "data:text/css,body{}",
-    "ftp://127.0.0.1/x.css",
-    "prepplan-static:../../pyproject.toml",
-    "prepplan-static:print/../../__init__.py",
-    "prepplan-static:/etc/passwd",
-    "prepplan-static://etc/passwd.css",
-    "prepplan-static:print/%2e%2e/%2e%2e/x.css",
-    "prepplan-static:print/plan.css?x=1",
-    "prepplan-static:print/plan.css#x",
-    "prepplan-static:print\\plan.css",
-    "prepplan-static:prepplan.js",  # ours, but not a print asset
-    "prepplan-static:print/missing.css",
-    "print/plan.css",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "FILE:///etc/passwd",
+        "http://127.0.0.1/",
+        "https://example.org/x.css",
+        "data:text/css,body{}",
+        "ftp://127.0.0.1/x.css",
+        "prepplan-static:../../pyproject.toml",
+        "prepplan-static:print/../../__init__.py",
+        "prepplan-static:/etc/passwd",
+        "prepplan-static://etc/passwd.css",
+        "prepplan-static:print/%2e%2e/%2e%2e/x.css",
+        "prepplan-static:print/plan.css?x=1",
+        "prepplan-static:print/plan.css#x",
+        "prepplan-static:print\\plan.css",
+        "prepplan-static:prepplan.js",  # ours, but not a print asset
+        "prepplan-static:print/missing.css",
+        "print/plan.css",
+    ],
+)
 def test_fetcher_refuses(url):
     with pytest.raises(RefusedURL):
         static_file(url)

@@ -41,16 +41,21 @@ def scope_of(element: pikepdf.Dictionary) -> str | None:
 
 
 def link_annotations(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    return [annotation for page in pdf.pages for annotation in page.get("/Annots", [])
-            if annotation.get("/Subtype") == "/Link"]
+    return [
+        annotation
+        for page in pdf.pages
+        for annotation in page.get("/Annots", [])
+        if annotation.get("/Subtype") == "/Link"
+    ]
 
 
 @pytest.mark.parametrize("language", SITE_LANGUAGES, ids=lambda lang: lang.code)
 def test_plan_pdf_structure_serves_a_screen_reader(app, example_plan, language):
     with app.app_context():
         html = render_plan_html(example_plan, language=language.code, bilingual=True)
-        pdf = pikepdf.open(io.BytesIO(render_plan_pdf(example_plan, language=language.code,
-                                                      bilingual=True)))
+        pdf = pikepdf.open(
+            io.BytesIO(render_plan_pdf(example_plan, language=language.code, bilingual=True))
+        )
     assert str(pdf.Root.Lang) == language.html_lang
     elements = struct_elements(pdf)
 

@@ -19,8 +19,9 @@ from prepplan.plan.planfile import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-FORBIDDEN = re.compile(r"status|citizen|alien|visa|immigration_status|country_of_birth|ssn",
-                       re.IGNORECASE)
+FORBIDDEN = re.compile(
+    r"status|citizen|alien|visa|immigration_status|country_of_birth|ssn", re.IGNORECASE
+)
 
 
 def all_field_names(model=Plan, seen=None) -> set[str]:
@@ -71,28 +72,41 @@ def test_round_trip_keeps_everything(example_plan):
 
 
 def test_version_1_files_are_migrated():
-    old = {"format": "prepplan-plan", "version": 1, "plan": {
-        "language": "ht",
-        "children": [{"given_name": "Ti"}],
-        "contacts": [{"given_name": "Mari", "phone": "617 555 0100"}],
-    }}
+    old = {
+        "format": "prepplan-plan",
+        "version": 1,
+        "plan": {
+            "language": "ht",
+            "children": [{"given_name": "Ti"}],
+            "contacts": [{"given_name": "Mari", "phone": "617 555 0100"}],
+        },
+    }
     plan = load_plan(json.dumps(old).encode())
     assert plan.contacts[0].phones[0].number == "617 555 0100"
     assert plan.children[0].given_name == "Ti"
 
 
-@pytest.mark.parametrize("data, reason", [
-    (b"x" * (MAX_FILE_BYTES + 1), "too_large"),
-    (b"\xff\xfe not json", "not_json"),
-    (b"[1, 2]", "not_a_plan"),
-    (b'{"format": "prepplan-plan", "version": "2", "plan": {}}', "not_a_plan"),
-    (b'{"format": "prepplan-plan", "version": 3, "plan": {}}', "newer_version"),
-    (b'{"format": "prepplan-plan", "version": 2, "plan": {"immigration_status": "x"}}',
-     "invalid"),
-    (b'{"format": "prepplan-plan", "version": 2, "plan": {"children": ['
-     + b",".join([b'{"given_name": "a"}'] * (MAX_CHILDREN + 1)) + b"]}}", "invalid"),
-    (b"%PDF-1.7\n%garbage", "no_plan_in_pdf"),
-])
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"x" * (MAX_FILE_BYTES + 1), "too_large"),
+        (b"\xff\xfe not json", "not_json"),
+        (b"[1, 2]", "not_a_plan"),
+        (b'{"format": "prepplan-plan", "version": "2", "plan": {}}', "not_a_plan"),
+        (b'{"format": "prepplan-plan", "version": 3, "plan": {}}', "newer_version"),
+        (
+            b'{"format": "prepplan-plan", "version": 2, "plan": {"immigration_status": "x"}}',
+            "invalid",
+        ),
+        (
+            b'{"format": "prepplan-plan", "version": 2, "plan": {"children": ['
+            + b",".join([b'{"given_name": "a"}'] * (MAX_CHILDREN + 1))
+            + b"]}}",
+            "invalid",
+        ),
+        (b"%PDF-1.7\n%garbage", "no_plan_in_pdf"),
+    ],
+)
 def test_broken_tampered_oversized_or_foreign_files_are_refused(data, reason):
     with pytest.raises(PlanFileError) as refused:
         load_plan(data)
@@ -100,8 +114,13 @@ def test_broken_tampered_oversized_or_foreign_files_are_refused(data, reason):
 
 
 def test_a_refusal_never_quotes_the_file():
-    data = json.dumps({"format": "prepplan-plan", "version": 2,
-                       "plan": {"children": [{"given_name": "Secretname" * 50}]}}).encode()
+    data = json.dumps(
+        {
+            "format": "prepplan-plan",
+            "version": 2,
+            "plan": {"children": [{"given_name": "Secretname" * 50}]},
+        }
+    ).encode()
     with pytest.raises(PlanFileError) as refused:
         load_plan(data)
     assert "Secretname" not in str(refused.value)

@@ -12,9 +12,9 @@ def files_under(*roots: Path) -> list[Path]:
     return [p for root in roots if root.exists() for p in root.rglob("*") if p.is_file()]
 
 
-def test_a_whole_plan_leaves_no_trace_in_logs_or_files(make_app, instance_path, tmp_path,
-                                                        example_plan, caplog, capfd,
-                                                        monkeypatch):
+def test_a_whole_plan_leaves_no_trace_in_logs_or_files(
+    make_app, instance_path, tmp_path, example_plan, caplog, capfd, monkeypatch
+):
     scratch = tmp_path / "tmp"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
@@ -26,8 +26,15 @@ def test_a_whole_plan_leaves_no_trace_in_logs_or_files(make_app, instance_path, 
     client = app.test_client()
     walker = FlowWalker(client, "es")
     walker.walk(plan)
-    pages = ["/es/plan/check", "/es/plan/done", "/es/plan/children/1", "/es/plan/contacts",
-             "/es/plan/caregiver-notes", "/es/plan/private", "/es/no-such-page"]
+    pages = [
+        "/es/plan/check",
+        "/es/plan/done",
+        "/es/plan/children/1",
+        "/es/plan/contacts",
+        "/es/plan/caregiver-notes",
+        "/es/plan/private",
+        "/es/no-such-page",
+    ]
     for path in pages:
         client.get(path)
     plan_file = client.get("/es/plan/plan-file.json").get_data(as_text=True)
@@ -36,8 +43,11 @@ def test_a_whole_plan_leaves_no_trace_in_logs_or_files(make_app, instance_path, 
     assert all(marker in plan_file for marker in markers[:5])
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     # ...and an error on the way logs no data either
-    client.post("/es/plan/upload", data={"plan_file": (__import__("io").BytesIO(
-        ("{" + markers[0]).encode()), "plan.json")}, content_type="multipart/form-data")
+    client.post(
+        "/es/plan/upload",
+        data={"plan_file": (__import__("io").BytesIO(("{" + markers[0]).encode()), "plan.json")},
+        content_type="multipart/form-data",
+    )
 
     logged = caplog.text + "".join(capfd.readouterr())
     written = set(files_under(instance_path, scratch)) - before

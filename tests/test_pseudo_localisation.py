@@ -21,21 +21,49 @@ def pseudo_app(make_app, tmp_path):
 
 def test_no_page_shows_a_string_that_escaped_translation(pseudo_app, example_plan):
     client = pseudo_app.test_client()
-    empty = ["/es/", "/es/plan/parents", "/es/plan/children", "/es/plan/check", "/es/privacy",
-             "/es/cleared", "/es/plan/upload", "/es/no-such-page", "/es/plan/done"]
-    pages = {path: client.get(path).get_data(as_text=True) for path in empty
-             if client.get(path).status_code != 302}
+    empty = [
+        "/es/",
+        "/es/plan/parents",
+        "/es/plan/children",
+        "/es/plan/check",
+        "/es/privacy",
+        "/es/cleared",
+        "/es/plan/upload",
+        "/es/no-such-page",
+        "/es/plan/done",
+    ]
+    pages = {
+        path: client.get(path).get_data(as_text=True)
+        for path in empty
+        if client.get(path).status_code != 302
+    }
     FlowWalker(client, "es").walk(example_plan)
-    paths = ["/es/plan/parents", "/es/plan/parents/0", "/es/plan/address", "/es/plan/children",
-             "/es/plan/children/0", "/es/plan/children/0/remove", "/es/plan/contacts",
-             "/es/plan/contacts/1", "/es/plan/out-of-area", "/es/plan/caregiver",
-             "/es/plan/caregiver-notes", "/es/plan/documents", "/es/plan/help",
-             "/es/plan/private", "/es/plan/check", "/es/plan/done", "/es/school/"]
+    paths = [
+        "/es/plan/parents",
+        "/es/plan/parents/0",
+        "/es/plan/address",
+        "/es/plan/children",
+        "/es/plan/children/0",
+        "/es/plan/children/0/remove",
+        "/es/plan/contacts",
+        "/es/plan/contacts/1",
+        "/es/plan/out-of-area",
+        "/es/plan/caregiver",
+        "/es/plan/caregiver-notes",
+        "/es/plan/documents",
+        "/es/plan/help",
+        "/es/plan/private",
+        "/es/plan/check",
+        "/es/plan/done",
+        "/es/school/",
+    ]
     pages.update({f"{path} (filled)": client.get(path).get_data(as_text=True) for path in paths})
-    pages["errors"] = client.post("/es/plan/contacts/0", data={
-        "given_name": "", "phones-0-number": "1", "email": "x"}).get_data(as_text=True)
-    pages["date error"] = client.post("/es/plan/children/0", data={
-        "given_name": "A", "date_of_birth": "99/99/2000"}).get_data(as_text=True)
+    pages["errors"] = client.post(
+        "/es/plan/contacts/0", data={"given_name": "", "phones-0-number": "1", "email": "x"}
+    ).get_data(as_text=True)
+    pages["date error"] = client.post(
+        "/es/plan/children/0", data={"given_name": "A", "date_of_birth": "99/99/2000"}
+    ).get_data(as_text=True)
     data = not_ours(example_plan, ["A", "x", "1", "99/99/2000"])
     found = {name: left for name, html in pages.items() if (left := leftovers(visible(html), data))}
     assert found == {}

@@ -3,7 +3,6 @@ served by gunicorn with production settings."""
 
 import io
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -22,11 +21,26 @@ def site(tmp_path_factory):
     env = production_env(
         PREPPLAN_DISTRICT_FILE=str(ROOT / "examples" / "district.toml"),
         PREPPLAN_RECORD_KEYS=new_record_key(),
-        DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('db')}/inbox.sqlite")
+        DATABASE_URL=f"sqlite:///{tmp_path_factory.mktemp('db')}/inbox.sqlite",
+    )
     created = subprocess.run(
-        [str(BIN / "prepplan"), "staff", "create", "--email", "office@chandler.example",
-         "--school", "chandler-elementary", "--password-stdin"],
-        input=PASSWORD + "\n", text=True, capture_output=True, cwd=ROOT, env=env, check=False)
+        [
+            str(BIN / "prepplan"),
+            "staff",
+            "create",
+            "--email",
+            "office@chandler.example",
+            "--school",
+            "chandler-elementary",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
     assert created.returncode == 0, created.stdout + created.stderr
     with gunicorn(env) as running:
         yield running.url
@@ -49,33 +63,50 @@ def spanish(message: str) -> str:
     return Translations.load(str(TRANSLATIONS_DIR), ["es"]).gettext(message)
 
 
-def plan_cookies(plan) -> list[dict]:
-    """The plan as the flow leaves it in the family's browser (sealed with the site's key)."""
+@pytest.fixture
+def browser_plan_cookies(plan_cookies):
+    """The plan as the flow leaves it in the family's browser, sealed with the site's key."""
     from prepplan import create_app
-    from prepplan.flow import state
 
     app = create_app({"environ": {"PREPPLAN_SECRET_KEY": SECRET}})
-    with app.test_request_context():
-        token = state.seal({"plan": plan.model_dump(mode="json"), "touched": int(time.time())})
-    chunks = [token[i:i + state.CHUNK_CHARS] for i in range(0, len(token), state.CHUNK_CHARS)]
-    chunks[0] = f"{len(chunks)}.{chunks[0]}"
-    return [{"name": f"{state.COOKIE_PREFIX}{i}", "value": chunk, "domain": "127.0.0.1",
-             "path": "/"} for i, chunk in enumerate(chunks)]
+
+    def make(plan) -> list[dict]:
+        return [
+            {"name": name, "value": value, "domain": "127.0.0.1", "path": "/"}
+            for name, value in plan_cookies(app, plan)
+        ]
+
+    return make
 
 
-def test_family_sends_and_the_office_enters_it_without_javascript(site, browser, example_plan):
-    family = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 800},
-                                 accept_downloads=True)
-    family.add_cookies(plan_cookies(example_plan))
+def test_family_sends_and_the_office_enters_it_without_javascript(
+    site, browser, example_plan, browser_plan_cookies
+):
+    family = browser.new_context(
+        java_script_enabled=False, viewport={"width": 360, "height": 800}, accept_downloads=True
+    )
+    family.add_cookies(browser_plan_cookies(example_plan))
     page = family.new_page()
     problems, failed = [], []
 
     def watch(page) -> None:
         # CSP violations and script errors show as console errors; missing files as responses.
-        page.on("console", lambda m: problems.append(m.text)
-                if m.type == "error" and "Failed to load resource" not in m.text else None)
-        page.on("response", lambda r: failed.append((r.status, r.url))
-                if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+        page.on(
+            "console",
+            lambda m: (
+                problems.append(m.text)
+                if m.type == "error" and "Failed to load resource" not in m.text
+                else None
+            ),
+        )
+        page.on(
+            "response",
+            lambda r: (
+                failed.append((r.status, r.url))
+                if r.status >= 400 and not r.url.endswith("/favicon.ico")
+                else None
+            ),
+        )
 
     watch(page)
 

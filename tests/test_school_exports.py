@@ -29,10 +29,20 @@ def test_edfi_csv_has_one_row_per_student_and_contact(example_plan):
     updates = updates_for(example_plan, removals=[["Pedro Páramo"], []])
     rows = read_csv(exports.edfi_csv(updates))
     assert list(rows[0]) == exports.EDFI_HEADER
-    for column in ("Relation", "ContactPriority", "EmergencyContactStatus", "LivesWith",
-                   "LegalGuardian", "ContactRestrictions", "MayPickUp", "Telephone1Number",
-                   "Telephone1Type", "Telephone1TextMessageCapabilityIndicator",
-                   "ElectronicMailAddress", "Language"):
+    for column in (
+        "Relation",
+        "ContactPriority",
+        "EmergencyContactStatus",
+        "LivesWith",
+        "LegalGuardian",
+        "ContactRestrictions",
+        "MayPickUp",
+        "Telephone1Number",
+        "Telephone1Type",
+        "Telephone1TextMessageCapabilityIndicator",
+        "ElectronicMailAddress",
+        "Language",
+    ):
         assert column in rows[0]
     # 2 children x 5 contacts, plus Sofía's removal.
     assert len(rows) == 11
@@ -61,10 +71,19 @@ def test_edfi_csv_has_one_row_per_student_and_contact(example_plan):
 def test_powerschool_csv_uses_its_import_columns_and_leaves_school_ids_blank(example_plan):
     rows = read_csv(exports.powerschool_csv(updates_for(example_plan, removals=[[], ["Juan"]])))
     assert list(rows[0]) == exports.POWERSCHOOL_HEADER
-    for column in ("Contact Priority Order", "Relationship Type", "Is Emergency Contact",
-                   "Contact Allow School Pickup", "Contact Lives With", "Phone 1 Number",
-                   "Phone 1 Type", "Phone 1 Is SMS", "Email Address", "Student Number",
-                   "Contact ID"):
+    for column in (
+        "Contact Priority Order",
+        "Relationship Type",
+        "Is Emergency Contact",
+        "Contact Allow School Pickup",
+        "Contact Lives With",
+        "Phone 1 Number",
+        "Phone 1 Type",
+        "Phone 1 Is SMS",
+        "Email Address",
+        "Student Number",
+        "Contact ID",
+    ):
         assert column in rows[0]
     assert len(rows) == 11
     assert all(row["Contact ID"] == "" for row in rows)
@@ -94,44 +113,55 @@ def test_every_relationship_and_language_maps_to_a_school_value():
     assert set(exports.LANGUAGE_ENGLISH_NAMES) == set(PERSON_LANGUAGES)
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
-    ("+1 617 555 0100", "'+1 617 555 0100"),
-    ("-2+3", "'-2+3"),
-    ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=1", "'\t=1"),
-    ("Ana", "Ana"),
-    ("a=b", "a=b"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1 617 555 0100", "'+1 617 555 0100"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("Ana", "Ana"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
 def test_neutralise_cell(value, expected):
     assert exports.neutralise_cell(value) == expected
 
 
 def hostile_plan(example_plan):
-    example_plan.contacts[0].given_name = "=HYPERLINK(\"http://evil.example\",\"x\")"
+    example_plan.contacts[0].given_name = '=HYPERLINK("http://evil.example","x")'
     example_plan.contacts[0].family_name = "+cmd|' /C calc'!A0"
     example_plan.contacts[1].given_name = "-2+3"
     example_plan.contacts[1].email = "@SUM(1+1)"
     example_plan.children[0].school = "=1+1"
-    example_plan.contacts.append(Contact(given_name="Bo", phones=[
-        Phone(number="+52 55 1234 5678", e164="+525512345678")]))
+    example_plan.contacts.append(
+        Contact(given_name="Bo", phones=[Phone(number="+52 55 1234 5678", e164="+525512345678")])
+    )
     return example_plan
 
 
 @pytest.mark.parametrize("make_csv", [exports.edfi_csv, exports.powerschool_csv])
 def test_no_csv_cell_can_run_as_a_formula(example_plan, make_csv):
-    updates = updates_for(hostile_plan(example_plan), removals=[["=cmd()"]],
-                          notes=["@evil, \"quoted\"\nsecond line"], submitted_by="-me")
+    updates = updates_for(
+        hostile_plan(example_plan),
+        removals=[["=cmd()"]],
+        notes=['@evil, "quoted"\nsecond line'],
+        submitted_by="-me",
+    )
     data = make_csv(updates)
-    cells = [cell for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
-             for cell in row]
+    cells = [
+        cell
+        for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+        for cell in row
+    ]
     assert cells
     offenders = [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
     assert offenders == []
     # The text is still all there for the office to read.
-    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells
-    assert "'@evil, \"quoted\"\nsecond line" in cells
+    assert '\'=HYPERLINK("http://evil.example","x")' in cells
+    assert '\'@evil, "quoted"\nsecond line' in cells
     assert "'+525512345678" in cells  # a non-US number keeps its E.164 form, neutralised
 
 
@@ -167,10 +197,14 @@ def pdf_text(data: bytes) -> str:
 def test_printable_form(app, example_plan, language):
     from prepplan.school.printable import render_school_form
 
-    updates = school_updates_from_plan(example_plan, removals=[["Pedro Páramo"]],
-                                       notes=["Sofía goes to the Boys & Girls Club."],
-                                       submitted_by="María José Ramírez Ortega",
-                                       submitted_at=WHEN, family_language=language)
+    updates = school_updates_from_plan(
+        example_plan,
+        removals=[["Pedro Páramo"]],
+        notes=["Sofía goes to the Boys & Girls Club."],
+        submitted_by="María José Ramírez Ortega",
+        submitted_at=WHEN,
+        family_language=language,
+    )
     with app.test_request_context(f"/{language}/school/"):
         data = render_school_form(updates)
     reader = PdfReader(io.BytesIO(data))
@@ -178,12 +212,24 @@ def test_printable_form(app, example_plan, language):
     assert reader.attachments == {}
     assert reader.metadata.title == "School emergency contact update"
     text = pdf_text(data)
-    for expected in ("School emergency contact update", "For school use", "Entered by",
-                     "Date entered", "Signature of parent or guardian",
-                     "A pickup list is not a custody document", "Sofía Ramírez", "Mateo Ramírez",
-                     "Carmen Ortega", "(508) 555-0142", "Pedro Páramo",
-                     "Sofía goes to the Boys & Girls Club.", "April 9, 2015", "Spanish",
-                     "Parent or legal guardian", "May pick up"):
+    for expected in (
+        "School emergency contact update",
+        "For school use",
+        "Entered by",
+        "Date entered",
+        "Signature of parent or guardian",
+        "A pickup list is not a custody document",
+        "Sofía Ramírez",
+        "Mateo Ramírez",
+        "Carmen Ortega",
+        "(508) 555-0142",
+        "Pedro Páramo",
+        "Sofía goes to the Boys & Girls Club.",
+        "April 9, 2015",
+        "Spanish",
+        "Parent or legal guardian",
+        "May pick up",
+    ):
         assert expected in text, expected
     # The family's language beside the English (CLDR names and dates need no catalog).
     beside = {"en": None, "es": ("español", "9 de abril de 2015"), "ar": ("الإسبانية",)}

@@ -9,7 +9,6 @@ import logging
 import os
 import re
 import threading
-import time
 import uuid
 from datetime import timedelta
 from html.parser import HTMLParser
@@ -22,20 +21,21 @@ from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from prepplan.config import ConfigError
-from prepplan.flow import state
 from prepplan.plan.model import Plan
-from prepplan.school import store
+from prepplan.school import database, models, store
 from prepplan.school.encryption import new_record_key
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT = ROOT / "examples" / "district.toml"
-POSTGRES_URL = os.environ.get("PREPPLAN_TEST_POSTGRES_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_URL = os.environ.get(
+    "PREPPLAN_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 PASSWORD = "correct horse battery staple"
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 # ---- fixtures -------------------------------------------------------------------------------
+
 
 def _postgres_or_skip() -> None:
     shown = make_url(POSTGRES_URL).render_as_string(hide_password=True)
@@ -45,8 +45,10 @@ def _postgres_or_skip() -> None:
             pass
         engine.dispose()
     except Exception as error:  # noqa: BLE001 - any failure to connect means "not reachable"
-        reason = (f"PostgreSQL not reachable at {shown} ({type(error).__name__}); "
-                  "set PREPPLAN_TEST_POSTGRES_URL to run the PostgreSQL tests")
+        reason = (
+            f"PostgreSQL not reachable at {shown} ({type(error).__name__}); "
+            "set PREPPLAN_TEST_POSTGRES_URL to run the PostgreSQL tests"
+        )
         if os.environ.get("PREPPLAN_REQUIRE_POSTGRES") == "1":
             pytest.fail(reason + " (PREPPLAN_REQUIRE_POSTGRES=1 requires them)")
         pytest.skip(reason)
@@ -89,16 +91,6 @@ def inbox_app(make_app, inbox_settings):
     app.extensions["prepplan_inbox"].engine.dispose()
 
 
-def give_plan(app, client, plan: Plan) -> None:
-    """Put a plan in the client's cookies, as the flow leaves it on the family's device."""
-    with app.test_request_context():
-        token = state.seal({"plan": plan.model_dump(mode="json"), "touched": int(time.time())})
-    chunks = [token[i:i + state.CHUNK_CHARS] for i in range(0, len(token), state.CHUNK_CHARS)]
-    chunks[0] = f"{len(chunks)}.{chunks[0]}"
-    for index, chunk in enumerate(chunks):
-        client.set_cookie(f"{state.COOKIE_PREFIX}{index}", chunk)
-
-
 class _HiddenInputs(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -126,8 +118,14 @@ def hidden_fields(page: str) -> dict[str, str]:
     return parser.fields
 
 
-def preview(client, lang="es", removals=("Pedro Páramo",), note="Sofía toma el autobús 14.",
-            submitted_by="María José Ramírez Ortega", csrf=None):
+def preview(
+    client,
+    lang="es",
+    removals=("Pedro Páramo",),
+    note="Sofía toma el autobús 14.",
+    submitted_by="María José Ramírez Ortega",
+    csrf=None,
+):
     data = {"children-0-note": note, "submitted_by": submitted_by}
     for index, name in enumerate(removals):
         data[f"children-0-removals-{index}"] = name
@@ -163,8 +161,16 @@ def run_cli(app, *args, input=None):
 def create_staff(app, email="office@chandler.example", *schools):
     schools = schools or ("chandler-elementary",)
     school_args = [arg for school in schools for arg in ("--school", school)]
-    result = run_cli(app, "staff", "create", "--email", email, *school_args, "--password-stdin",
-                     input=PASSWORD + "\n")
+    result = run_cli(
+        app,
+        "staff",
+        "create",
+        "--email",
+        email,
+        *school_args,
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
     assert result.exit_code == 0, result.output
     return email
 
@@ -183,6 +189,7 @@ def rows(app, table: str) -> list[dict]:
 
 # ---- the family's pages (no inbox needed) ---------------------------------------------------
 
+
 def test_review_without_a_plan_says_what_to_do(client):
     page = client.get("/es/school/").get_data(as_text=True)
     assert 'href="/es/"' in page and 'name="children-0-note"' not in page
@@ -190,7 +197,9 @@ def test_review_without_a_plan_says_what_to_do(client):
     assert 'href="/es/"' in page and 'name="agree"' not in page
 
 
-def test_review_lists_each_child_with_removal_boxes_and_a_note(app, client, example_plan):
+def test_review_lists_each_child_with_removal_boxes_and_a_note(
+    app, client, example_plan, give_plan
+):
     give_plan(app, client, example_plan)
     page = client.get("/es/school/").get_data(as_text=True)
     for index in range(2):
@@ -203,14 +212,31 @@ def test_review_lists_each_child_with_removal_boxes_and_a_note(app, client, exam
     assert "/school/send" not in page  # no inbox configured
 
 
-def test_preview_shows_exactly_the_record_and_asks_for_agreement(app, client, example_plan):
+def test_preview_shows_exactly_the_record_and_asks_for_agreement(
+    app, client, example_plan, give_plan
+):
     give_plan(app, client, example_plan)
     page = preview(client)
-    for expected in ("Carmen Ortega", "Thu Trần", "Fatima Haddad", "Pedro Páramo",
-                     "Sofía toma el autobús 14.", 'name="agree"', "Chandler Elementary"):
+    for expected in (
+        "Carmen Ortega",
+        "Thu Trần",
+        "Fatima Haddad",
+        "Pedro Páramo",
+        "Sofía toma el autobús 14.",
+        'name="agree"',
+        "Chandler Elementary",
+    ):
         assert expected in page, expected
-    for private in ("A123-456-789", "girasol", "Community Legal Aid", "Consulado", "Peanuts",
-                    "12 Elm Street", "MassHealth", "blue blanket"):
+    for private in (
+        "A123-456-789",
+        "girasol",
+        "Community Legal Aid",
+        "Consulado",
+        "Peanuts",
+        "12 Elm Street",
+        "MassHealth",
+        "blue blanket",
+    ):
         assert private not in page, private
     fields = hidden_fields(page)
     assert re.fullmatch(r"[0-9a-f]{32}", fields["submission_id"])
@@ -218,7 +244,7 @@ def test_preview_shows_exactly_the_record_and_asks_for_agreement(app, client, ex
     assert "/es/school/send" not in page  # no district file: no online sending offered
 
 
-def test_nothing_leaves_without_the_agreement(app, client, example_plan):
+def test_nothing_leaves_without_the_agreement(app, client, example_plan, give_plan):
     give_plan(app, client, example_plan)
     fields = hidden_fields(preview(client))
     for output in ("form", "edfi", "powerschool"):
@@ -230,7 +256,7 @@ def test_nothing_leaves_without_the_agreement(app, client, example_plan):
         assert "Pedro Páramo" in page  # what the family typed is still on the page
 
 
-def test_downloads_after_agreement(app, client, example_plan):
+def test_downloads_after_agreement(app, client, example_plan, give_plan):
     give_plan(app, client, example_plan)
     fields = dict(hidden_fields(preview(client)), agree="y")
     pdf = client.post("/es/school/download/form", data=fields)
@@ -247,7 +273,7 @@ def test_downloads_after_agreement(app, client, example_plan):
         assert any("Pedro Páramo" in r.values() for r in table)
 
 
-def test_a_plan_changed_since_the_preview_is_shown_again(app, client, example_plan):
+def test_a_plan_changed_since_the_preview_is_shown_again(app, client, example_plan, give_plan):
     give_plan(app, client, example_plan)
     fields = dict(hidden_fields(preview(client)), agree="y")
     example_plan.contacts[0].may_pick_up = False  # changed in another tab
@@ -261,42 +287,49 @@ def test_a_plan_changed_since_the_preview_is_shown_again(app, client, example_pl
     assert client.post("/es/school/download/edfi", data=new_fields).mimetype == "text/csv"
 
 
-def test_a_note_over_250_characters_is_refused_with_a_message(app, client, example_plan):
+def test_a_note_over_250_characters_is_refused_with_a_message(app, client, example_plan, give_plan):
     give_plan(app, client, example_plan)
-    response = client.post("/es/school/preview", data={
-        "children-0-note": "ñ" * 251, "submitted_by": "María"})
+    response = client.post(
+        "/es/school/preview", data={"children-0-note": "ñ" * 251, "submitted_by": "María"}
+    )
     page = response.get_data(as_text=True)
     assert "<title>Error:" in page and 'href="#children-0-note"' in page
-    ok = client.post("/es/school/preview", data={"children-0-note": "ñ" * 250,
-                                                 "submitted_by": "María"})
+    ok = client.post(
+        "/es/school/preview", data={"children-0-note": "ñ" * 250, "submitted_by": "María"}
+    )
     assert 'name="agree"' in ok.get_data(as_text=True)
 
 
-def test_a_tampered_form_cannot_add_children_or_removals(app, client, example_plan):
+def test_a_tampered_form_cannot_add_children_or_removals(app, client, example_plan, give_plan):
     give_plan(app, client, example_plan)
-    page = client.post("/es/school/preview", data={
-        "submitted_by": "x", "children-5-note": "ghost", "children-0-removals-7": "extra",
-    }).get_data(as_text=True)
+    page = client.post(
+        "/es/school/preview",
+        data={
+            "submitted_by": "x",
+            "children-5-note": "ghost",
+            "children-0-removals-7": "extra",
+        },
+    ).get_data(as_text=True)
     fields = hidden_fields(page)
     assert "ghost" not in page and "extra" not in page
     assert not any(name.startswith("children-2") for name in fields)
 
 
-def test_the_change_button_brings_the_choices_back(app, client, example_plan):
+def test_the_change_button_brings_the_choices_back(app, client, example_plan, give_plan):
     give_plan(app, client, example_plan)
     fields = hidden_fields(preview(client))
     page = client.post("/es/school/", data=fields).get_data(as_text=True)
     assert 'value="Pedro Páramo"' in page and "Sofía toma el autobús 14." in page
 
 
-def test_vcards_for_the_familys_phone(app, client, example_plan):
+def test_vcards_for_the_familys_phone(app, client, example_plan, give_plan):
     give_plan(app, client, example_plan)
     response = client.get("/es/school/contacts.vcf")
     assert response.status_code == 200 and response.mimetype == "text/vcard"
     assert response.data.decode().count("BEGIN:VCARD") == 5
 
 
-def test_the_whole_flow_works_with_csrf_on(make_app, example_plan):
+def test_the_whole_flow_works_with_csrf_on(make_app, example_plan, give_plan):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
     give_plan(app, client, example_plan)
@@ -310,7 +343,7 @@ def test_the_whole_flow_works_with_csrf_on(make_app, example_plan):
     assert client.post("/es/school/download/edfi", data=fields).mimetype == "text/html"
 
 
-def test_the_preview_works_in_arabic(app, client, example_plan):
+def test_the_preview_works_in_arabic(app, client, example_plan, give_plan):
     give_plan(app, client, example_plan)
     page = preview(client, lang="ar")
     assert 'dir="rtl"' in page
@@ -319,6 +352,7 @@ def test_the_preview_works_in_arabic(app, client, example_plan):
 
 
 # ---- district file and configuration --------------------------------------------------------
+
 
 def test_the_example_district_file_loads():
     from prepplan.school.district import load_district
@@ -330,36 +364,58 @@ def test_the_example_district_file_loads():
     assert district.best_match("Somewhere else") is None
 
 
-@pytest.mark.parametrize("content,problem", [
-    ("[district]\nname='X'\n", "at least one"),
-    ("[district]\nname='X'\n[[schools]]\nid='Bad Id'\nname='A'\n", "lower-case"),
-    ("[district]\nname='X'\n[[schools]]\nid='a'\nname='A'\n[[schools]]\nid='a'\nname='B'\n",
-     "twice"),
-    ("[district]\nname='X'\n[[schools]]\nid='a'\nname='A'\nphone='1'\n", "unknown keys"),
-    ("not toml [", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "content,problem",
+    [
+        ("[district]\nname='X'\n", "at least one"),
+        ("[district]\nname='X'\n[[schools]]\nid='Bad Id'\nname='A'\n", "lower-case"),
+        (
+            "[district]\nname='X'\n[[schools]]\nid='a'\nname='A'\n[[schools]]\nid='a'\nname='B'\n",
+            "twice",
+        ),
+        ("[district]\nname='X'\n[[schools]]\nid='a'\nname='A'\nphone='1'\n", "unknown keys"),
+        ("not toml [", "not valid TOML"),
+    ],
+)
 def test_a_broken_district_file_stops_the_app(make_app, tmp_path, content, problem):
     path = tmp_path / "district.toml"
     path.write_text(content)
     with pytest.raises(ConfigError, match=problem):
-        make_app(DISTRICT_FILE=str(path), RECORD_KEYS=new_record_key(),
-                 DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite")
+        make_app(
+            DISTRICT_FILE=str(path),
+            RECORD_KEYS=new_record_key(),
+            DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite",
+        )
 
 
 def test_production_needs_record_keys(tmp_path, instance_path):
     from prepplan import create_app
 
     with pytest.raises(ConfigError, match="PREPPLAN_RECORD_KEYS"):
-        create_app({"environ": {"PREPPLAN_ENV": "production", "PREPPLAN_SECRET_KEY": "k" * 40,
-                                "PREPPLAN_DISTRICT_FILE": str(DISTRICT),
-                                "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"}},
-                   instance_path=str(instance_path))
+        create_app(
+            {
+                "environ": {
+                    "PREPPLAN_ENV": "production",
+                    "PREPPLAN_SECRET_KEY": "k" * 40,
+                    "PREPPLAN_DISTRICT_FILE": str(DISTRICT),
+                    "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite",
+                }
+            },
+            instance_path=str(instance_path),
+        )
     with pytest.raises(ConfigError, match="not a Fernet key"):
-        create_app({"environ": {"PREPPLAN_ENV": "production", "PREPPLAN_SECRET_KEY": "k" * 40,
-                                "PREPPLAN_DISTRICT_FILE": str(DISTRICT),
-                                "PREPPLAN_RECORD_KEYS": "secret",
-                                "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite"}},
-                   instance_path=str(instance_path))
+        create_app(
+            {
+                "environ": {
+                    "PREPPLAN_ENV": "production",
+                    "PREPPLAN_SECRET_KEY": "k" * 40,
+                    "PREPPLAN_DISTRICT_FILE": str(DISTRICT),
+                    "PREPPLAN_RECORD_KEYS": "secret",
+                    "DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite",
+                }
+            },
+            instance_path=str(instance_path),
+        )
 
 
 def test_without_a_district_file_there_is_no_inbox(app, client):
@@ -371,6 +427,7 @@ def test_without_a_district_file_there_is_no_inbox(app, client):
 
 # ---- the inbox (SQLite and PostgreSQL) -------------------------------------------------------
 
+
 def test_migrations_match_the_models(inbox_app):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
@@ -378,14 +435,21 @@ def test_migrations_match_the_models(inbox_app):
     engine = inbox_app.extensions["prepplan_inbox"].engine
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
-        assert compare_metadata(context, store.Base.metadata) == []
-        assert {"school_updates", "staff_accounts", "staff_schools", "audit_events",
-                "login_failures", "alembic_version"} <= set(inspect(connection).get_table_names())
+        assert compare_metadata(context, models.Base.metadata) == []
+        assert {
+            "school_updates",
+            "staff_accounts",
+            "staff_schools",
+            "audit_events",
+            "login_failures",
+            "alembic_version",
+        } <= set(inspect(connection).get_table_names())
     assert run_cli(inbox_app, "db", "upgrade").exit_code == 0  # idempotent
 
 
 def test_send_stores_one_encrypted_record_per_child_and_a_retry_adds_nothing(
-        inbox_app, example_plan):
+    inbox_app, example_plan, give_plan
+):
     client = inbox_app.test_client()
     give_plan(inbox_app, client, example_plan)
     page = preview(client)
@@ -407,8 +471,8 @@ def test_send_stores_one_encrypted_record_per_child_and_a_retry_adds_nothing(
             assert word.encode() not in record
         assert len(row["idempotency_key_hash"]) == 64
         assert fields["submission_id"] not in str(row)
-    with inbox_app.app_context(), store.session() as db:
-        opened = [store.open_update(r) for r in db.scalars(select(store.StoredUpdate))]
+    with inbox_app.app_context(), database.session() as db:
+        opened = [store.open_update(r) for r in db.scalars(select(models.StoredUpdate))]
     assert sorted(u.student.given_name for u in opened) == ["Mateo", "Sofía"]
     assert {tuple(u.remove_from_list) for u in opened} == {("Pedro Páramo",), ()}
 
@@ -422,8 +486,11 @@ def test_concurrent_double_submits_keep_one_record(inbox_app, example_plan):
     def submit():
         try:
             with inbox_app.app_context():
-                receipts.append(store.store_update(update, school_id="chandler-elementary",
-                                                   idempotency_key="same-key:0"))
+                receipts.append(
+                    store.store_update(
+                        update, school_id="chandler-elementary", idempotency_key="same-key:0"
+                    )
+                )
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
 
@@ -437,7 +504,7 @@ def test_concurrent_double_submits_keep_one_record(inbox_app, example_plan):
     assert len(rows(inbox_app, "school_updates")) == 1
 
 
-def test_sending_needs_a_school_and_the_agreement(inbox_app, example_plan):
+def test_sending_needs_a_school_and_the_agreement(inbox_app, example_plan, give_plan):
     client = inbox_app.test_client()
     give_plan(inbox_app, client, example_plan)
     fields = choices_from(preview(client))
@@ -457,12 +524,17 @@ def test_sending_needs_a_school_and_the_agreement(inbox_app, example_plan):
     assert len(references(page)) == 1
     assert len(rows(inbox_app, "school_updates")) == 1
     with inbox_app.test_request_context("/es/"), force_locale("es"):
-        assert gettext("Not sent online. Print the form below and give it to this child's "
-                       "school office.") in page
+        assert (
+            gettext(
+                "Not sent online. Print the form below and give it to this child's school office."
+            )
+            in page
+        )
 
 
 def test_a_send_that_fails_halfway_says_what_went_and_a_retry_sends_only_the_rest(
-        inbox_app, example_plan, monkeypatch):
+    inbox_app, example_plan, monkeypatch, give_plan
+):
     from sqlalchemy.exc import OperationalError
 
     client = inbox_app.test_client()
@@ -491,10 +563,14 @@ def test_a_send_that_fails_halfway_says_what_went_and_a_retry_sends_only_the_res
 
 
 def test_an_unreachable_database_keeps_the_familys_work_and_offers_paper(
-        make_app, example_plan, caplog):
+    make_app, example_plan, caplog, give_plan
+):
     caplog.set_level(logging.WARNING)
-    app = make_app(DISTRICT_FILE=str(DISTRICT), RECORD_KEYS=new_record_key(),
-                   DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:9/nowhere")
+    app = make_app(
+        DISTRICT_FILE=str(DISTRICT),
+        RECORD_KEYS=new_record_key(),
+        DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:9/nowhere",
+    )
     client = app.test_client()
     give_plan(app, client, example_plan)
     fields = choices_from(preview(client))
@@ -516,7 +592,10 @@ def test_an_unreachable_database_keeps_the_familys_work_and_offers_paper(
 
 # ---- staff -----------------------------------------------------------------------------------
 
-def sent_updates(app, example_plan, schools=("chandler-elementary", "chandler-elementary")):
+
+def sent_updates(
+    app, example_plan, give_plan, schools=("chandler-elementary", "chandler-elementary")
+):
     client = app.test_client()
     give_plan(app, client, example_plan)
     response = send(client, choices_from(preview(client)), schools=schools)
@@ -525,11 +604,29 @@ def sent_updates(app, example_plan, schools=("chandler-elementary", "chandler-el
 
 
 def test_staff_accounts_come_from_the_command_line(inbox_app):
-    result = run_cli(inbox_app, "staff", "create", "--email", "a@x.example", "--school",
-                     "no-such-school", "--password-stdin", input=PASSWORD + "\n")
+    result = run_cli(
+        inbox_app,
+        "staff",
+        "create",
+        "--email",
+        "a@x.example",
+        "--school",
+        "no-such-school",
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
     assert result.exit_code != 0 and "Not in the district file" in result.output
-    result = run_cli(inbox_app, "staff", "create", "--email", "a@x.example", "--school",
-                     "chandler-elementary", "--password-stdin", input="short\n")
+    result = run_cli(
+        inbox_app,
+        "staff",
+        "create",
+        "--email",
+        "a@x.example",
+        "--school",
+        "chandler-elementary",
+        "--password-stdin",
+        input="short\n",
+    )
     assert result.exit_code != 0 and "at least 12" in result.output
     create_staff(inbox_app, "A@X.example", "chandler-elementary", "north-high")
     account = rows(inbox_app, "staff_accounts")[0]
@@ -537,16 +634,30 @@ def test_staff_accounts_come_from_the_command_line(inbox_app):
     assert account["password_hash"].startswith("$argon2id$")
     assert PASSWORD not in str(account)
     assert sorted(r["school_id"] for r in rows(inbox_app, "staff_schools")) == [
-        "chandler-elementary", "north-high"]
+        "chandler-elementary",
+        "north-high",
+    ]
     listing = run_cli(inbox_app, "staff", "list")
     assert "a@x.example\tchandler-elementary, north-high" in listing.output
-    assert run_cli(inbox_app, "staff", "create", "--email", "a@x.example", "--school",
-                   "north-high", "--password-stdin", input=PASSWORD + "\n").exit_code != 0
+    assert (
+        run_cli(
+            inbox_app,
+            "staff",
+            "create",
+            "--email",
+            "a@x.example",
+            "--school",
+            "north-high",
+            "--password-stdin",
+            input=PASSWORD + "\n",
+        ).exit_code
+        != 0
+    )
 
 
-def test_login_and_a_staff_member_sees_only_their_schools(inbox_app, example_plan):
-    mine = sent_updates(inbox_app, example_plan)
-    other = sent_updates(inbox_app, example_plan, schools=("north-high", ""))[0]
+def test_login_and_a_staff_member_sees_only_their_schools(inbox_app, example_plan, give_plan):
+    mine = sent_updates(inbox_app, example_plan, give_plan)
+    other = sent_updates(inbox_app, example_plan, give_plan, schools=("north-high", ""))[0]
     create_staff(inbox_app)
     anonymous = inbox_app.test_client()
     assert anonymous.get("/en/staff/").status_code == 302
@@ -558,8 +669,10 @@ def test_login_and_a_staff_member_sees_only_their_schools(inbox_app, example_pla
     assert other not in page and "Sofía Ramírez" in page
     assert client.get(f"/en/staff/updates/{other}").status_code == 404
     assert client.get(f"/en/staff/updates/{other}/form.pdf").status_code == 404
-    assert client.post("/en/staff/export", data={"reference": other,
-                                                 "format": "edfi"}).status_code == 404
+    assert (
+        client.post("/en/staff/export", data={"reference": other, "format": "edfi"}).status_code
+        == 404
+    )
     detail = client.get(f"/en/staff/updates/{mine[0]}")
     assert detail.status_code == 200 and "Carmen Ortega" in detail.get_data(as_text=True)
 
@@ -593,15 +706,22 @@ def test_a_new_password_ends_old_sessions(inbox_app):
     create_staff(inbox_app)
     client, _ = login(inbox_app)
     assert client.get("/en/staff/").status_code == 200
-    result = run_cli(inbox_app, "staff", "password", "--email", "office@chandler.example",
-                     "--password-stdin", input="another long password\n")
+    result = run_cli(
+        inbox_app,
+        "staff",
+        "password",
+        "--email",
+        "office@chandler.example",
+        "--password-stdin",
+        input="another long password\n",
+    )
     assert result.exit_code == 0, result.output
     assert client.get("/en/staff/").status_code == 302
 
 
-def test_mark_entered_export_audit_and_retention(make_app, inbox_settings, example_plan):
+def test_mark_entered_export_audit_and_retention(make_app, inbox_settings, example_plan, give_plan):
     app = make_app(**inbox_settings, RETENTION_DAYS=30)
-    refs = sent_updates(app, example_plan)
+    refs = sent_updates(app, example_plan, give_plan)
     create_staff(app)
     client, _ = login(app)
     client.get(f"/en/staff/updates/{refs[0]}")
@@ -620,22 +740,30 @@ def test_mark_entered_export_audit_and_retention(make_app, inbox_settings, examp
 
     audit = rows(app, "audit_events")
     actions = {(r["action"], r["update_reference"]) for r in audit}
-    assert {("view", refs[0]), ("export-powerschool", refs[0]), ("export-powerschool", refs[1]),
-            ("export-form", refs[1]), ("entered", refs[0]), ("login", "")} <= actions
+    assert {
+        ("view", refs[0]),
+        ("export-powerschool", refs[0]),
+        ("export-powerschool", refs[1]),
+        ("export-form", refs[1]),
+        ("entered", refs[0]),
+        ("login", ""),
+    } <= actions
     assert all(r["staff_email"] in ("office@chandler.example", "(command line)") for r in audit)
     assert "Sof" not in str(audit) and "Carmen" not in str(audit) and "Pedro" not in str(audit)
 
     with app.app_context():
         assert store.purge_entered(30) == 0  # entered today: kept
-        later = store.now() + timedelta(days=31)
+        later = models.now() + timedelta(days=31)
         assert store.purge_entered(30, at=later) == 1
     assert [r["reference"] for r in rows(app, "school_updates")] == [refs[1]]
     app.extensions["prepplan_inbox"].engine.dispose()
 
 
-def test_purge_command_and_retention_on_the_staff_list(make_app, inbox_settings, example_plan):
+def test_purge_command_and_retention_on_the_staff_list(
+    make_app, inbox_settings, example_plan, give_plan
+):
     app = make_app(**inbox_settings, RETENTION_DAYS=0)
-    refs = sent_updates(app, example_plan)
+    refs = sent_updates(app, example_plan, give_plan)
     create_staff(app)
     client, _ = login(app)
     client.post(f"/en/staff/updates/{refs[0]}/entered")
@@ -643,17 +771,17 @@ def test_purge_command_and_retention_on_the_staff_list(make_app, inbox_settings,
     result = run_cli(app, "purge")
     assert result.exit_code == 0 and "Deleted 2 update(s)" in result.output
     assert rows(app, "school_updates") == []
-    refs = sent_updates(app, example_plan, schools=("chandler-elementary", ""))
+    refs = sent_updates(app, example_plan, give_plan, schools=("chandler-elementary", ""))
     client.post(f"/en/staff/updates/{refs[0]}/entered")
     client.get("/en/staff/")  # the list purges too, no cron needed
     assert rows(app, "school_updates") == []
     app.extensions["prepplan_inbox"].engine.dispose()
 
 
-def test_key_rotation(make_app, inbox_settings, example_plan):
+def test_key_rotation(make_app, inbox_settings, example_plan, give_plan):
     old_key, new_key = inbox_settings["RECORD_KEYS"], new_record_key()
     app = make_app(**inbox_settings)
-    refs = sent_updates(app, example_plan)
+    refs = sent_updates(app, example_plan, give_plan)
     before = {r["reference"]: bytes(r["record"]) for r in rows(app, "school_updates")}
     app.extensions["prepplan_inbox"].engine.dispose()
 
@@ -685,10 +813,11 @@ def test_key_rotation(make_app, inbox_settings, example_plan):
     old_only.extensions["prepplan_inbox"].engine.dispose()
 
 
-def test_rotation_changes_nothing_when_a_record_cannot_be_opened(make_app, inbox_settings,
-                                                                example_plan):
+def test_rotation_changes_nothing_when_a_record_cannot_be_opened(
+    make_app, inbox_settings, example_plan, give_plan
+):
     app = make_app(**inbox_settings)
-    sent_updates(app, example_plan)
+    sent_updates(app, example_plan, give_plan)
     before = sorted(bytes(r["record"]) for r in rows(app, "school_updates"))
     app.extensions["prepplan_inbox"].engine.dispose()
     stranger = make_app(**dict(inbox_settings, RECORD_KEYS=new_record_key()))
@@ -698,23 +827,28 @@ def test_rotation_changes_nothing_when_a_record_cannot_be_opened(make_app, inbox
     stranger.extensions["prepplan_inbox"].engine.dispose()
 
 
-def test_a_record_moved_to_another_schools_row_is_refused(inbox_app, example_plan):
-    refs = sent_updates(inbox_app, example_plan, schools=("chandler-elementary", "north-high"))
+def test_a_record_moved_to_another_schools_row_is_refused(inbox_app, example_plan, give_plan):
+    refs = sent_updates(
+        inbox_app, example_plan, give_plan, schools=("chandler-elementary", "north-high")
+    )
     engine = inbox_app.extensions["prepplan_inbox"].engine
     with engine.begin() as connection:
-        records = {r.reference: r.record for r in connection.execute(
-            text("SELECT reference, record FROM school_updates"))}
+        records = {
+            r.reference: r.record
+            for r in connection.execute(text("SELECT reference, record FROM school_updates"))
+        }
         connection.execute(
             text("UPDATE school_updates SET record = :record WHERE reference = :ref"),
-            {"record": records[refs[0]], "ref": refs[1]})
+            {"record": records[refs[0]], "ref": refs[1]},
+        )
     create_staff(inbox_app, "north@x.example", "north-high")
     client, _ = login(inbox_app, "north@x.example")
     page = client.get(f"/en/staff/updates/{refs[1]}").get_data(as_text=True)
     assert "Sofía" not in page and "cannot be opened" in page
 
 
-def test_the_database_holds_no_plaintext_personal_data(inbox_app, example_plan, db_url):
-    sent_updates(inbox_app, example_plan)
+def test_the_database_holds_no_plaintext_personal_data(inbox_app, example_plan, db_url, give_plan):
+    sent_updates(inbox_app, example_plan, give_plan)
     create_staff(inbox_app)
     for table in ("school_updates", "audit_events", "login_failures", "staff_schools"):
         dumped = str(rows(inbox_app, table))
@@ -772,15 +906,19 @@ def marked_plan(plan: Plan) -> tuple[Plan, dict[str, str], dict[str, str]]:
             nested = model_class(annotation)
             if get_origin(annotation) is list and nested is not None:
                 phones = name == "phones" and cls.__name__ in SHARED_PHONES_OF
-                values[name] = [fill(nested, dict(item), f"{here}[{i}]", is_private, phones)
-                                for i, item in enumerate(value or [])]
+                values[name] = [
+                    fill(nested, dict(item), f"{here}[{i}]", is_private, phones)
+                    for i, item in enumerate(value or [])
+                ]
             elif nested is not None:
                 # Empty optional parts (a second child's dentist phone) get markers too.
                 values[name] = fill(nested, dict(value or {}), here, is_private, False)
-            elif annotation is str and name not in NOT_TEXT and get_origin(annotation) is not \
-                    Literal:
+            elif (
+                annotation is str and name not in NOT_TEXT and get_origin(annotation) is not Literal
+            ):
                 shared = name in SHARED_TEXT.get(cls.__name__, set()) or (
-                    shared_phone and name in ("number", "e164"))
+                    shared_phone and name in ("number", "e164")
+                )
                 if not shared or is_private:
                     values[name] = new_marker(here, is_private)
         return values
@@ -794,12 +932,24 @@ def marked_plan(plan: Plan) -> tuple[Plan, dict[str, str], dict[str, str]]:
 def test_marked_plan_reaches_every_private_field(example_plan):
     plan, private, other = marked_plan(example_plan)
     paths = set(private.values())
-    assert {"guardians[0].a_number", "guardians[1].a_number", "family_code_word",
-            "help.lawyer.name", "help.lawyer.phone.number", "help.consulate.name",
-            "help.consulate.phone.e164", "help.community_org.name"} <= paths
-    assert {"children[0].allergies", "home_address.street", "caregiver.bills",
-            "out_of_area_contact.given_name", "children[1].dentist_phone.number",
-            "documents[0].where"} <= set(other.values())
+    assert {
+        "guardians[0].a_number",
+        "guardians[1].a_number",
+        "family_code_word",
+        "help.lawyer.name",
+        "help.lawyer.phone.number",
+        "help.consulate.name",
+        "help.consulate.phone.e164",
+        "help.community_org.name",
+    } <= paths
+    assert {
+        "children[0].allergies",
+        "home_address.street",
+        "caregiver.bills",
+        "out_of_area_contact.given_name",
+        "children[1].dentist_phone.number",
+        "documents[0].where",
+    } <= set(other.values())
     assert plan.guardians[0].a_number in private and plan.family_code_word in private
 
 
@@ -815,8 +965,9 @@ def pdf_everything(data: bytes) -> str:
     return "\n".join(parts)
 
 
-def test_no_export_page_row_or_log_holds_anything_private(inbox_app, example_plan, db_url,
-                                                          caplog, capsys):
+def test_no_export_page_row_or_log_holds_anything_private(
+    inbox_app, example_plan, db_url, caplog, capsys, give_plan
+):
     caplog.set_level(logging.DEBUG)
     plan, private, other = marked_plan(example_plan)
     markers = {**private, **other}
@@ -844,8 +995,9 @@ def test_no_export_page_row_or_log_holds_anything_private(inbox_app, example_pla
     outputs["staff update"] = staff.get(f"/en/staff/updates/{refs[0]}").data
     outputs["staff form"] = staff.get(f"/en/staff/updates/{refs[0]}/form.pdf").data
     for output in ("edfi", "powerschool"):
-        outputs[f"staff {output}"] = staff.post("/en/staff/export", data={
-            "reference": refs, "format": output}).data
+        outputs[f"staff {output}"] = staff.post(
+            "/en/staff/export", data={"reference": refs, "format": output}
+        ).data
 
     # What is allowed does get through, so the search below is looking in the right places.
     assert b"Carmen" in outputs["edfi"] and b"Carmen" in outputs["staff edfi"]
@@ -860,11 +1012,17 @@ def test_no_export_page_row_or_log_holds_anything_private(inbox_app, example_pla
         found += [(name, markers[m]) for m in markers if m in haystack or m.encode() in data]
 
     stored = ""
-    for table in ("school_updates", "staff_accounts", "staff_schools", "audit_events",
-                  "login_failures", "alembic_version"):
+    for table in (
+        "school_updates",
+        "staff_accounts",
+        "staff_schools",
+        "audit_events",
+        "login_failures",
+        "alembic_version",
+    ):
         stored += str(rows(inbox_app, table))
-    with inbox_app.app_context(), store.session() as db:
-        for row in db.scalars(select(store.StoredUpdate)):
+    with inbox_app.app_context(), database.session() as db:
+        for row in db.scalars(select(models.StoredUpdate)):
             stored += store.open_update(row).model_dump_json()
     found += [("database", markers[m]) for m in markers if m in stored]
     if db_url.startswith("sqlite"):

@@ -6,12 +6,20 @@ import time
 
 import pytest
 
-from prepplan.flow import state
+from prepplan import plan_state as state
 from prepplan.security import ScrubbingFormatter
 from tests.walk import FlowWalker
 
-PAGES = ["/", "/es/", "/es/plan/parents", "/es/plan/children/0", "/es/plan/check",
-         "/es/privacy", "/languages", "/es/no-such-page"]
+PAGES = [
+    "/",
+    "/es/",
+    "/es/plan/parents",
+    "/es/plan/children/0",
+    "/es/plan/check",
+    "/es/privacy",
+    "/languages",
+    "/es/no-such-page",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -54,8 +62,11 @@ def test_posts_without_a_csrf_token_change_nothing(make_app):
     walker = FlowWalker(client, "en", csrf=True)
     walker.post("children/0", {"given_name": "Kept"})
 
-    flow_posts = [rule for rule in app.url_map.iter_rules()
-                  if "POST" in rule.methods and rule.endpoint.startswith("flow.")]
+    flow_posts = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and rule.endpoint.startswith("flow.")
+    ]
     assert len(flow_posts) >= 5
     for rule in flow_posts:
         url = rule.rule.replace("<lang:lang>", "en").replace("<name>", "children")
@@ -68,8 +79,9 @@ def test_posts_without_a_csrf_token_change_nothing(make_app):
 
 def test_a_stale_csrf_token_keeps_what_was_typed_and_says_what_to_do(make_app):
     client = make_app(WTF_CSRF_ENABLED=True).test_client()
-    response = client.post("/en/plan/children/0", data={"given_name": "Typed before expiry",
-                                                         "csrf_token": "stale"})
+    response = client.post(
+        "/en/plan/children/0", data={"given_name": "Typed before expiry", "csrf_token": "stale"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'value="Typed before expiry"' in page
@@ -86,10 +98,13 @@ def test_fields_are_length_limited_with_a_translated_message(client):
 
 
 def test_oversized_requests_are_refused(client):
-    body = (b"--b\r\nContent-Disposition: form-data; name=\"plan_file\"; filename=\"big.json\""
-            b"\r\n\r\n" + b"x" * (3 * 1024 * 1024) + b"\r\n--b--\r\n")
-    response = client.post("/en/plan/upload", data=body,
-                           content_type="multipart/form-data; boundary=b")
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="plan_file"; filename="big.json"'
+        b"\r\n\r\n" + b"x" * (3 * 1024 * 1024) + b"\r\n--b--\r\n"
+    )
+    response = client.post(
+        "/en/plan/upload", data=body, content_type="multipart/form-data; boundary=b"
+    )
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
 
@@ -153,13 +168,14 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
         load_config(tmp_path, {"PREPPLAN_ENV": "production"})
     with pytest.raises(ConfigError):
         load_config(tmp_path, {"PREPPLAN_ENV": "production", "PREPPLAN_SECRET_KEY": "short"})
-    config = load_config(tmp_path, {"PREPPLAN_ENV": "production",
-                                    "PREPPLAN_SECRET_KEY": "s" * 48})
+    config = load_config(tmp_path, {"PREPPLAN_ENV": "production", "PREPPLAN_SECRET_KEY": "s" * 48})
     assert config["SESSION_COOKIE_SECURE"] is True
     development = load_config(tmp_path, {"PREPPLAN_ENV": "development"})
     assert len(development["SECRET_KEY"]) >= 32
-    assert development["SECRET_KEY"] == load_config(tmp_path, {"PREPPLAN_ENV": "development"})[
-        "SECRET_KEY"]
+    assert (
+        development["SECRET_KEY"]
+        == load_config(tmp_path, {"PREPPLAN_ENV": "development"})["SECRET_KEY"]
+    )
 
 
 def test_behind_a_proxy_the_clients_address_is_trusted_only_when_configured(make_app):
@@ -168,8 +184,11 @@ def test_behind_a_proxy_the_clients_address_is_trusted_only_when_configured(make
     def address_seen(proxies: int) -> str:
         app = make_app(environ={"PREPPLAN_PROXIES": str(proxies)})
         app.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
-        response = app.test_client().get("/whoami", environ_base={"REMOTE_ADDR": "10.0.0.1"},
-                                         headers={"X-Forwarded-For": "203.0.113.9"})
+        response = app.test_client().get(
+            "/whoami",
+            environ_base={"REMOTE_ADDR": "10.0.0.1"},
+            headers={"X-Forwarded-For": "203.0.113.9"},
+        )
         return response.get_data(as_text=True)
 
     assert address_seen(0) == "10.0.0.1"
@@ -189,7 +208,6 @@ def test_a_step_page_left_open_too_long_says_why_the_answers_are_gone(client, mo
     FlowWalker(client, "en").post("children/0", {"given_name": "Forgotten"})
     later = time.time() + 31 * 60
     monkeypatch.setattr(state.time, "time", lambda: later)
-    response = client.post("/en/plan/children/1", data={"given_name": ""},
-                           follow_redirects=True)
+    response = client.post("/en/plan/children/1", data={"given_name": ""}, follow_redirects=True)
     assert "nobody used this screen" in response.get_data(as_text=True)
     assert FlowWalker(client).plan().children == []

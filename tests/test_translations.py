@@ -12,8 +12,14 @@ from prepplan.i18n import SITE_LANGUAGES, TRANSLATIONS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = [language.code for language in SITE_LANGUAGES if language.code != "en"]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
-            "both": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "both": None,
+}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 
@@ -33,7 +39,8 @@ def test_the_template_is_in_sync_with_the_source():
     found = {
         (message if isinstance(message, str) else message[0])
         for _filename, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map, keywords=KEYWORDS, comment_tags=("Translators:",))
+            str(ROOT), method_map, keywords=KEYWORDS, comment_tags=("Translators:",)
+        )
     }
     template = message_ids(read_catalog(TRANSLATIONS_DIR / "messages.pot"))
     assert found - template == set(), "run ./dev.sh extract: messages missing from the template"
@@ -45,8 +52,11 @@ def test_every_catalog_is_complete_with_no_fuzzy_entries(locale):
     catalog = read_catalog(TRANSLATIONS_DIR / locale / "LC_MESSAGES" / "messages.po")
     template = message_ids(read_catalog(TRANSLATIONS_DIR / "messages.pot"))
     assert message_ids(catalog) == template
-    untranslated = [m.id for m in catalog if m.id and (
-        not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
+    untranslated = [
+        m.id
+        for m in catalog
+        if m.id and (not m.string or (isinstance(m.string, tuple) and not all(m.string)))
+    ]
     assert untranslated == []
     assert [m.id for m in catalog if m.id and m.fuzzy] == []
 
@@ -74,8 +84,7 @@ def test_placeholders_match_and_no_html_sneaks_in(locale):
 @pytest.mark.parametrize("locale", LOCALES)
 def test_legal_words_are_translated_the_same_way_everywhere(locale):
     terms = tomllib.loads((TRANSLATIONS_DIR / "glossary.toml").read_text())["terms"]
-    glossary = tomllib.loads(
-        (TRANSLATIONS_DIR / locale / "glossary.toml").read_text())["terms"]
+    glossary = tomllib.loads((TRANSLATIONS_DIR / locale / "glossary.toml").read_text())["terms"]
     assert set(glossary) == set(terms), "the glossary must cover every term"
     catalog = read_catalog(TRANSLATIONS_DIR / locale / "LC_MESSAGES" / "messages.po")
     drift = []

@@ -15,9 +15,10 @@ from __future__ import annotations
 import io
 import mimetypes
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pydyf
 from weasyprint import CSS, HTML, Attachment
@@ -32,8 +33,9 @@ STATIC_TYPES = {".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png"
 STATIC_MAX_BYTES = 512_000
 _STATIC_PATH = re.compile(r"^[a-z0-9_-]+(?:/[a-z0-9_-]+)*\.[a-z0-9]+$")
 
-# The stylesheets every plan document uses, parsed once per process.
-PRINT_STYLESHEETS = ("print/plan.css",)
+# The stylesheets of each printed document, parsed once per process: the shared fonts first.
+PRINT_STYLESHEETS = ("print/fonts.css", "print/plan.css")
+SCHOOL_FORM_STYLESHEETS = ("print/fonts.css", "print/school-form.css")
 
 # Tagged PDF (PDF/UA-1): screen readers get headings, tables and reading order.
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
@@ -49,11 +51,11 @@ PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
 _original_build_box_tree = weasyprint_tags._build_box_tree
 
 
-def _language_of(element) -> str | None:
+def _language_of(element: Any) -> str | None:
     return element.get("lang") if element is not None else None
 
 
-def _tag_with_html_facts(box, parent, *args, **kwargs):
+def _tag_with_html_facts(box: Any, parent: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
     html_element = getattr(getattr(box, "_box", box), "element", None)
     for struct in _original_build_box_tree(box, parent, *args, **kwargs):
         kind = str(struct.get("S", ""))
@@ -107,14 +109,16 @@ class StaticOnlyFetcher(URLFetcher):
 
     def __init__(self) -> None:
         # No redirects, and errors never stop a render: a refused URL simply yields nothing.
-        super().__init__(allowed_protocols=(STATIC_SCHEME,), allow_redirects=False,
-                         fail_on_errors=False)
+        super().__init__(
+            allowed_protocols=(STATIC_SCHEME,), allow_redirects=False, fail_on_errors=False
+        )
 
-    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         path = static_file(url)
         content_type = STATIC_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
-        return URLFetcherResponse(url, body=path.read_bytes(),
-                                  headers={"Content-Type": content_type or "text/plain"})
+        return URLFetcherResponse(
+            url, body=path.read_bytes(), headers={"Content-Type": content_type or "text/plain"}
+        )
 
 
 @lru_cache(maxsize=1)
@@ -131,8 +135,12 @@ def shared_font_config() -> FontConfiguration:
 def shared_stylesheets(paths: tuple[str, ...] = PRINT_STYLESHEETS) -> tuple[CSS, ...]:
     """Our print stylesheets, parsed once per worker process against the shared fonts."""
     return tuple(
-        CSS(string=static_file(static_url(path)).read_text("utf-8"), base_url=None,
-            url_fetcher=shared_fetcher(), font_config=shared_font_config())
+        CSS(
+            string=static_file(static_url(path)).read_text("utf-8"),
+            base_url=None,
+            url_fetcher=shared_fetcher(),
+            font_config=shared_font_config(),
+        )
         for path in paths
     )
 
@@ -152,13 +160,15 @@ def render_pdf(
     fetcher = shared_fetcher()
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
     embedded = [
-        Attachment(file_obj=io.BytesIO(data), name=filename, description=description,
-                   url_fetcher=fetcher)
+        Attachment(
+            file_obj=io.BytesIO(data), name=filename, description=description, url_fetcher=fetcher
+        )
         for data, filename, description in attachments
     ]
-    return document.write_pdf(
+    pdf: bytes = document.write_pdf(
         stylesheets=list(shared_stylesheets(tuple(stylesheets))),
         font_config=shared_font_config(),
         attachments=embedded,
         **PDF_OPTIONS,
     )
+    return pdf

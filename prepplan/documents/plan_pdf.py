@@ -9,20 +9,22 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from prepplan import phones
+from prepplan.bilingual import label as bilingual_label
+from prepplan.direction import isolate
 from prepplan.documents.pdf import render_pdf
-from prepplan.flow.choices import DOCUMENT_KIND_LABELS, PHONE_KIND_LABELS, RELATIONSHIP_LABELS
-from prepplan.i18n import SiteLanguage, document_language, format_date, format_phone
+from prepplan.i18n import SiteLanguage, document_language, format_date
 from prepplan.plan.model import Contact, Person, Phone, Plan
 from prepplan.plan.planfile import ATTACHMENT_NAME, dump_plan
 from prepplan.plan.privacy import without_private
+from prepplan.plan.vocabulary import DOCUMENT_KIND_LABELS, RELATIONSHIP_LABELS, phone_kind_labels
 
 Paper = Literal["letter", "a4"]
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
@@ -40,82 +42,26 @@ CARD_NAME_WIDTH = 30
 CARD_LONG_NAME_WIDTH = 56  # the lawyer's office, on two lines
 
 
-# --- Text direction ---------------------------------------------------------------------------
-
-def text_direction(text: str, default: str = "ltr") -> str:
-    """The direction of a piece of text by its first strong character (like ``dir="auto"``,
-    which WeasyPrint does not support)."""
-    for character in text:
-        kind = unicodedata.bidirectional(character)
-        if kind in ("R", "AL"):
-            return "rtl"
-        if kind == "L":
-            return "ltr"
-    return default
-
-
-def isolated(value: object) -> Markup:
-    """Something a family typed, kept in its own direction inside the document's text: a Latin
-    name in an Arabic plan, an Arabic name in a Spanish one."""
-    text = "" if value is None else str(value)
-    if not text:
-        return Markup("")
-    return Markup('<span dir="{}">{}</span>').format(text_direction(text), text)
-
-
-# --- Labels -----------------------------------------------------------------------------------
-
-# The same shape as i18n.both(), so the stylesheet treats both alike.
-_PAIRED = Markup('<span class="tr">{}</span> <span class="en" lang="en" dir="ltr">{}</span>')
-
-
-def _paired(translated: str, english: str) -> Markup:
-    return _PAIRED.format(translated, english)
-
-
-def choice_label(labels: dict, code: str, english: bool = False) -> Markup:
-    """A coded choice (relationship, phone kind, document kind) in the reader's language, with
-    the English beneath when asked for."""
-    label = labels.get(code)
-    if label is None:
-        return escape(code)
-    translated = str(label)
-    if not english or str(get_locale()) == "en":
-        return escape(translated)
-    with force_locale("en"):
-        source = str(label)
-    return escape(translated) if source == translated else _paired(translated, source)
-
-
-# A phone's kind when it can also receive text messages: whole sentences for translators, not a
-# kind glued to a phrase.
-CAN_TEXT_LABELS = {
-    "mobile": _l("Mobile, can text"),
-    "home": _l("Home, can text"),
-    "work": _l("Work, can text"),
-    "other": _l("Other phone, can text"),
-}
-
-
 # --- Values -----------------------------------------------------------------------------------
+
 
 def phone_number(phone: Phone | None) -> Markup:
     """A phone number formatted for the reader, always left to right."""
     if phone is None or not (phone.e164 or phone.number):
         return Markup("")
-    formatted = format_phone(phone.e164 or phone.number, str(get_locale()))
-    return Markup('<span dir="ltr" class="ltr phone-number">{}</span>').format(formatted)
+    formatted = phones.for_reader(phones.best_form(phone.e164, phone.number), str(get_locale()))
+    return isolate(formatted, "ltr", "phone-number")
 
 
 def phone_kind(phone: Phone, english: bool = False) -> Markup:
-    labels = CAN_TEXT_LABELS if phone.can_text else PHONE_KIND_LABELS
-    return choice_label(labels, phone.kind, english=english)
+    return bilingual_label(phone_kind_labels(phone.can_text), phone.kind, english=english)
 
 
 def first_phone(person: Person) -> Phone | None:
     """The number to put on a wallet card: a mobile if there is one."""
     mobiles = [phone for phone in person.phones if phone.kind == "mobile"]
-    return (mobiles or person.phones or [None])[0]
+    candidates = mobiles or person.phones
+    return candidates[0] if candidates else None
 
 
 def shorten(text: str, width: int) -> str:
@@ -199,6 +145,7 @@ def page_css(language: SiteLanguage, bilingual: bool, paper: Paper) -> Markup:
 
 # --- Wallet cards -----------------------------------------------------------------------------
 
+
 def _card_contacts(plan: Plan) -> list[Contact]:
     """Whom a wallet card says to call: the caregivers first, then the others in calling order."""
     ordered: list[Contact] = []
@@ -210,7 +157,8 @@ def _card_contacts(plan: Plan) -> list[Contact]:
 
 # --- Rendering --------------------------------------------------------------------------------
 
-def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) -> dict:
+
+def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) -> dict[str, Any]:
     made_on = plan.made_on or date.today()
     help_contacts = [
         (key, contact)
@@ -239,12 +187,12 @@ def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) 
         "card_parents": [g for g in plan.guardians if g.phones][:CARD_PARENTS],
         # A dot between names, not "and": the same in every language and script.
         "children_names": " · ".join(
-            child.given_name or child.full_name for child in plan.children
-            if child.given_name or child.full_name),
+            child.given_name or child.full_name
+            for child in plan.children
+            if child.given_name or child.full_name
+        ),
         "card_contacts": _card_contacts(plan),
         # Helpers: the template gets plain data and these pure functions, nothing else.
-        "isolated": isolated,
-        "text_direction": text_direction,
         "date": lambda value: format_date(value, "long", language.code),
         "phone_number": phone_number,
         "phone_kind": phone_kind,
@@ -252,15 +200,21 @@ def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) 
         "card_holder": lambda name: shorten(name, CARD_HOLDER_WIDTH),
         "card_name": lambda name: shorten(name, CARD_NAME_WIDTH),
         "card_long_name": lambda name: shorten(name, CARD_LONG_NAME_WIDTH),
-        "relationship": lambda code, english=False: choice_label(
-            RELATIONSHIP_LABELS, code, english),
-        "document_kind": lambda code, english=False: choice_label(
-            DOCUMENT_KIND_LABELS, code, english),
+        "relationship": lambda code, english=False: bilingual_label(
+            RELATIONSHIP_LABELS, code, english
+        ),
+        "document_kind": lambda code, english=False: bilingual_label(
+            DOCUMENT_KIND_LABELS, code, english
+        ),
     }
 
 
 def render_plan_html(
-    plan: Plan, *, language: str, bilingual: bool = False, paper: Paper = "letter",
+    plan: Plan,
+    *,
+    language: str,
+    bilingual: bool = False,
+    paper: Paper = "letter",
     copy: Copy = "complete",
 ) -> str:
     """The plan as HTML for the PDF, in ``language`` (a site language code or slug)."""
@@ -277,7 +231,11 @@ def render_plan_html(
 
 
 def render_plan_pdf(
-    plan: Plan, *, language: str, bilingual: bool = False, paper: Paper = "letter",
+    plan: Plan,
+    *,
+    language: str,
+    bilingual: bool = False,
+    paper: Paper = "letter",
     copy: Copy = "complete",
 ) -> bytes:
     """The plan PDF, carrying the plan file so that uploading the PDF restores the plan. A copy
@@ -290,4 +248,3 @@ def render_plan_pdf(
             "Your plan file. To update your plan next year, upload this PDF on the plan website."
         )
     return render_pdf(html, attachments=[(dump_plan(plan), ATTACHMENT_NAME, description)])
-

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 
-from prepplan.documents.plan_pdf import render_plan_pdf
-from prepplan.flow.state import current_plan
+from prepplan.documents.plan_pdf import Copy, Paper, render_plan_pdf
 from prepplan.i18n import BY_CODE, BY_SLUG, current_language
+from prepplan.plan_state import device
 from prepplan.security import attachment
 
 bp = Blueprint("documents", __name__)
@@ -23,16 +24,17 @@ def _document_language_code() -> str:
 
 
 @bp.route("/<lang:lang>/plan/plan.pdf")
-def plan_pdf() -> Response:
-    plan = current_plan()
+def plan_pdf() -> ResponseReturnValue:
+    plan = device.plan
     if not plan.children and not plan.contacts:
         return redirect(url_for("pages.start"))
-    paper = "a4" if request.args.get("paper") == "a4" else "letter"
+    paper: Paper = "a4" if request.args.get("paper") == "a4" else "letter"
     # "1" from a link, "y" from the results page's checkbox.
     bilingual = request.args.get("bilingual", "").lower() in ("1", "y", "yes", "on", "true")
-    copy = "to_give" if request.args.get("copy") == "to_give" else "complete"
-    pdf = render_plan_pdf(plan, language=_document_language_code(), bilingual=bilingual,
-                          paper=paper, copy=copy)
+    copy: Copy = "to_give" if request.args.get("copy") == "to_give" else "complete"
+    pdf = render_plan_pdf(
+        plan, language=_document_language_code(), bilingual=bilingual, paper=paper, copy=copy
+    )
     # An ASCII name with only a date in it: nothing personal in a download list.
     kind = "-to-give" if copy == "to_give" else ""
     filename = f"family-plan{kind}-{(plan.made_on or date.today()).isoformat()}.pdf"

@@ -7,9 +7,10 @@ Cape Verdean Creole, and the family must read every error in their language.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-import phonenumbers
 from flask_babel import LazyString, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -30,14 +31,10 @@ from wtforms import (
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from prepplan.flow.choices import (
-    DOCUMENT_KIND_LABELS,
-    GUARDIAN_RELATIONSHIPS,
-    PHONE_KIND_LABELS,
-    RELATIONSHIP_LABELS,
-)
+from prepplan import phones
+from prepplan.direction import isolate_in_text
 from prepplan.forms import TOO_LONG, PageForm, options
-from prepplan.i18n import isolate_ltr, language_name
+from prepplan.i18n import language_name
 from prepplan.locale_formats import (
     parse_typed_date,
     typed_date,
@@ -50,6 +47,14 @@ from prepplan.plan.model import (
     MEDIUM_TEXT,
     PERSON_LANGUAGES,
     SHORT_TEXT,
+    Contact,
+    Phone,
+)
+from prepplan.plan.vocabulary import (
+    DOCUMENT_KIND_LABELS,
+    GUARDIAN_RELATIONSHIPS,
+    PHONE_KIND_LABELS,
+    RELATIONSHIP_LABELS,
 )
 
 
@@ -60,60 +65,90 @@ def short(label, description=None, required_message=None, **kwargs) -> StringFie
 
 
 def medium(label, description=None) -> TextAreaField:
-    return TextAreaField(label, [Optional(), Length(max=MEDIUM_TEXT, message=TOO_LONG)],
-                         description=description)
+    return TextAreaField(
+        label, [Optional(), Length(max=MEDIUM_TEXT, message=TOO_LONG)], description=description
+    )
 
 
 def long_text(label, description=None) -> TextAreaField:
-    return TextAreaField(label, [Optional(), Length(max=LONG_TEXT, message=TOO_LONG)],
-                         description=description)
+    return TextAreaField(
+        label, [Optional(), Length(max=LONG_TEXT, message=TOO_LONG)], description=description
+    )
 
 
 # --- phones ---------------------------------------------------------------------------------
 
-def parse_phone(typed: str) -> phonenumbers.PhoneNumber | None:
-    """A number as people type it: US by default, international with + or 011."""
-    cleaned = typed.strip()
-    if cleaned.startswith("011"):
-        cleaned = "+" + cleaned[3:]
-    try:
-        number = phonenumbers.parse(cleaned, "US")
-    except phonenumbers.NumberParseException:
-        return None
-    return number if phonenumbers.is_valid_number(number) else None
-
-
-def to_e164(typed: str) -> str:
-    number = parse_phone(typed)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else ""
-
 
 def valid_phone(form, field) -> None:
-    if field.data and parse_phone(field.data) is None:
-        raise ValidationError(_l(
-            "Enter a phone number like %(local)s, or with the country code, like "
-            "%(international)s.",
-            local=isolate_ltr("508 555 0123"), international=isolate_ltr("+52 55 1234 5678"),
-        ))
+    """The number the family typed (whatever the field's data) is one a phone can dial."""
+    typed = (field.raw_data[0] if field.raw_data else "").strip()
+    if typed and not phones.is_valid(typed):
+        raise ValidationError(
+            _l(
+                "Enter a phone number like %(local)s, or with the country code, like "
+                "%(international)s.",
+                local=isolate_in_text("508 555 0123"),
+                international=isolate_in_text("+52 55 1234 5678"),
+            )
+        )
+
+
+def typed_length(form, field) -> None:
+    typed = (field.raw_data[0] if field.raw_data else "").strip()
+    if len(typed) > SHORT_TEXT:
+        raise ValidationError(TOO_LONG % {"max": SHORT_TEXT})
+
+
+class PhoneField(Field):
+    """One phone number box whose data is the plan's own ``Phone`` (None when left empty)."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, kind: str = "work", **kwargs):
+        super().__init__(label, validators or [Optional(), typed_length, valid_phone], **kwargs)
+        self.kind = kind
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.number if isinstance(self.data, Phone) else ""
+
+    def process_formdata(self, valuelist) -> None:
+        typed = (valuelist[0] if valuelist else "").strip()
+        # Too long to be a number: no Phone is made; typed_length says why.
+        self.data = phones.phone_from_typed(typed, self.kind) if len(typed) <= SHORT_TEXT else None
 
 
 class PhoneForm(Form):
-    number = StringField(_l("Phone number"), [Optional(), Length(max=SHORT_TEXT, message=TOO_LONG),
-                                              valid_phone])
-    kind = SelectField(_l("Type of phone"), choices=options(PHONE_KIND_LABELS),
-                       default="mobile")
+    number = StringField(_l("Phone number"), [Optional(), typed_length, valid_phone])
+    kind = SelectField(_l("Type of phone"), choices=options(PHONE_KIND_LABELS), default="mobile")
     can_text = BooleanField(_l("Can receive text messages"))
 
 
-def phone_list(min_entries: int = MAX_PHONES) -> FieldList:
-    return FieldList(FormField(PhoneForm), min_entries=min_entries, max_entries=MAX_PHONES)
+class PhoneListField(FieldList):
+    """A person's phone boxes; its data is the plan's ``list[Phone]``, empty boxes left out."""
+
+    @property
+    def data(self) -> list[Phone]:  # type: ignore[override]
+        found = [
+            phones.phone_from_typed(
+                entry.form.number.data,
+                entry.form.kind.data or "mobile",
+                bool(entry.form.can_text.data),
+            )
+            if len((entry.form.number.data or "").strip()) <= SHORT_TEXT
+            else None
+            for entry in self.entries
+        ]
+        return [phone for phone in found if phone]
 
 
-def single_phone(label) -> StringField:
-    return StringField(label, [Optional(), Length(max=SHORT_TEXT, message=TOO_LONG), valid_phone])
+def phone_list(min_entries: int = MAX_PHONES) -> PhoneListField:
+    return PhoneListField(FormField(PhoneForm), min_entries=min_entries, max_entries=MAX_PHONES)
 
 
 # --- dates ----------------------------------------------------------------------------------
+
 
 def date_pattern_example() -> str:
     """An example date in the order this locale writes dates, with a four-digit year."""
@@ -123,7 +158,9 @@ def date_pattern_example() -> str:
 def date_hint() -> str:
     # Translators: under "Date of birth"; %(hint)s is how this language writes day, month and
     # year in letters, like jj/mm/aaaa (translations/<locale>/formats.toml).
-    return _("Type it like this: %(hint)s", hint=isolate_ltr(typed_date_hint(str(get_locale()))))
+    return _(
+        "Type it like this: %(hint)s", hint=isolate_in_text(typed_date_hint(str(get_locale())))
+    )
 
 
 class LocaleDateField(Field):
@@ -151,14 +188,16 @@ class LocaleDateField(Field):
             return
         parsed = parse_typed_date(text, str(get_locale()))
         if parsed is None or parsed.year < 1900:
-            raise ValueError(_l("Enter the date like this: %(example)s",
-                                example=date_pattern_example()))
+            raise ValueError(
+                _l("Enter the date like this: %(example)s", example=date_pattern_example())
+            )
         if parsed > date.today():
             raise ValueError(_l("The date must be today or in the past."))
         self.data = parsed
 
 
 # --- choices --------------------------------------------------------------------------------
+
 
 def person_language_choices() -> list[SelectChoice]:
     return options((code, language_name(code)) for code in PERSON_LANGUAGES)
@@ -173,17 +212,26 @@ class LanguageSelectField(SelectField):
 
 # --- steps ----------------------------------------------------------------------------------
 
+
 def email_field() -> StringField:
-    return StringField(_l("E-mail address"), [
-        Optional(), Length(max=SHORT_TEXT, message=TOO_LONG),
-        Email(message=_l("Enter an e-mail address like name@example.com."),
-              check_deliverability=False),
-    ])
+    return StringField(
+        _l("E-mail address"),
+        [
+            Optional(),
+            Length(max=SHORT_TEXT, message=TOO_LONG),
+            Email(
+                message=_l("Enter an e-mail address like name@example.com."),
+                check_deliverability=False,
+            ),
+        ],
+    )
 
 
 class GuardianForm(PageForm):
-    given_name = short(_l("Given name or names"),
-                       required_message=_l("Enter the given name of this parent or guardian."))
+    given_name = short(
+        _l("Given name or names"),
+        required_message=_l("Enter the given name of this parent or guardian."),
+    )
     family_name = short(_l("Family name or names"))
     relationship = RadioField(
         _l("Relationship to the children"),
@@ -203,16 +251,19 @@ class AddressForm(PageForm):
 
 
 class ChildForm(PageForm):
-    given_name = short(_l("Given name or names"),
-                       required_message=_l("Enter the child's given name."))
+    given_name = short(
+        _l("Given name or names"), required_message=_l("Enter the child's given name.")
+    )
     family_name = short(_l("Family name or names"))
     date_of_birth = LocaleDateField(_l("Date of birth"))
     school = short(_l("Name of the school"))
     # Translators: the child's grade (school year) at school, e.g. "3" or "K".
     grade = short(_l("Grade"))
     teacher = short(_l("Teacher"))
-    student_id = short(_l("Student ID number"), _l("Only if you know it. It helps the school find "
-                                                 "the right record."))
+    student_id = short(
+        _l("Student ID number"),
+        _l("Only if you know it. It helps the school find the right record."),
+    )
     after_school = medium(_l("After-school program"), _l("Name, address and days."))
     bus_route = short(_l("Bus route"))
     bus_stop = short(_l("Bus stop"))
@@ -220,31 +271,41 @@ class ChildForm(PageForm):
     medications = long_text(_l("Medicines and when to take them"))
     medical_conditions = long_text(_l("Medical conditions"))
     doctor_name = short(_l("Doctor or clinic"))
-    doctor_phone = single_phone(_l("Doctor's phone number"))
+    doctor_phone = PhoneField(_l("Doctor's phone number"))
     dentist_name = short(_l("Dentist"))
-    dentist_phone = single_phone(_l("Dentist's phone number"))
-    health_insurance = medium(_l("Health insurance"), _l("For example MassHealth, and the member "
-                                                        "number if you want."))
+    dentist_phone = PhoneField(_l("Dentist's phone number"))
+    health_insurance = medium(
+        _l("Health insurance"), _l("For example MassHealth, and the member number if you want.")
+    )
     special_needs = long_text(_l("Special needs, IEP or 504 plan"))
     # Translators: the child's daily routines and what comforts them, for a caregiver.
-    routines = long_text(_l("Routines and comfort"),
-                         _l("What helps this child feel safe: bedtime, food, favorite things."))
+    routines = long_text(
+        _l("Routines and comfort"),
+        _l("What helps this child feel safe: bedtime, food, favorite things."),
+    )
 
 
 class ContactForm(PageForm):
-    given_name = short(_l("Given name or names"),
-                       required_message=_l("Enter the given name of this contact."))
+    given_name = short(
+        _l("Given name or names"), required_message=_l("Enter the given name of this contact.")
+    )
     family_name = short(_l("Family name or names"))
-    relationship = SelectField(_l("Relationship to the children"),
-                               choices=options(RELATIONSHIP_LABELS), default="family_friend")
+    relationship = SelectField(
+        _l("Relationship to the children"),
+        choices=options(RELATIONSHIP_LABELS),
+        default="family_friend",
+    )
     phones = phone_list()
     email = email_field()
     language = LanguageSelectField(_l("Language this person speaks best"))
+    address = medium(_l("Home address"), _l("Street, town and ZIP code."))
     interpreter_needed = BooleanField(_l("Needs an interpreter to talk with the school"))
     may_pick_up = BooleanField(
         _l("May pick the children up from school"),
-        description=_l("A school pickup list is not custody: it only lets the school release "
-                       "your children to this person."),
+        description=_l(
+            "A school pickup list is not custody: it only lets the school release "
+            "your children to this person."
+        ),
     )
     knows_about_plan = BooleanField(_l("Knows about this plan and agreed to help"))
     lives_with_children = BooleanField(_l("Lives with the children"))
@@ -258,8 +319,11 @@ class ContactForm(PageForm):
 class OutOfAreaForm(PageForm):
     given_name = short(_l("Given name or names"))
     family_name = short(_l("Family name or names"))
-    relationship = SelectField(_l("Relationship to the children"),
-                               choices=options(RELATIONSHIP_LABELS), default="other_relative")
+    relationship = SelectField(
+        _l("Relationship to the children"),
+        choices=options(RELATIONSHIP_LABELS),
+        default="other_relative",
+    )
     phones = phone_list()
     email = email_field()
     language = LanguageSelectField(_l("Language this person speaks best"))
@@ -267,19 +331,22 @@ class OutOfAreaForm(PageForm):
 
 
 class CaregiverForm(PageForm):
-    primary_contact_id = RadioField(_l("Who will care for the children first?"),
-                                    validate_choice=True)
-    backup_contact_id = RadioField(_l("Who will care for them if that person cannot?"),
-                                   validate_choice=True)
+    primary_contact_id = RadioField(
+        _l("Who will care for the children first?"), validate_choice=True
+    )
+    backup_contact_id = RadioField(
+        _l("Who will care for them if that person cannot?"), validate_choice=True
+    )
     where_children_stay = medium(_l("Where will the children stay?"))
 
-    def __init__(self, *args, contacts=(), **kwargs):
+    def __init__(self, *args: Any, contacts: Sequence[Contact] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         people = options((c.id, c.full_name or c.given_name) for c in contacts)
         self.primary_contact_id.choices = people
         self.backup_contact_id.choices = people
         self.primary_contact_id.validators = [
-            InputRequired(_l("Choose who will care for the children first."))]
+            InputRequired(_l("Choose who will care for the children first."))
+        ]
         self.backup_contact_id.validators = [Optional()]
 
     def validate_backup_contact_id(self, field) -> None:
@@ -307,8 +374,9 @@ class DocumentForm(Form):
 
 
 def documents_form_class() -> type[PageForm]:
-    fields = {kind: FormField(DocumentForm, label=label)
-              for kind, label in DOCUMENT_KIND_LABELS.items()}
+    fields = {
+        kind: FormField(DocumentForm, label=label) for kind, label in DOCUMENT_KIND_LABELS.items()
+    }
     fields["copies_held_by"] = medium(_l("Who will have a copy of this plan?"))
     return type("DocumentsForm", (PageForm,), fields)
 
@@ -318,7 +386,7 @@ DocumentsForm = documents_form_class()
 
 class HelpContactForm(Form):
     name = short(_l("Name"))
-    phone = single_phone(_l("Phone number"))
+    phone = PhoneField(_l("Phone number"))
 
 
 class HelpForm(PageForm):
@@ -330,13 +398,11 @@ class HelpForm(PageForm):
 class PrivateForm(PageForm):
     family_code_word = short(
         _l("Family code word"),
-        _l("A word only your family and your caregivers know. Your children can ask for it "
-           "before going with anyone."),
+        _l(
+            "A word only your family and your caregivers know. Your children can ask for it "
+            "before going with anyone."
+        ),
     )
-
-
-class RemoveForm(PageForm):
-    """Confirms removing one entry (a child, a contact)."""
 
 
 class UploadForm(PageForm):
@@ -347,20 +413,34 @@ class DocumentOptionsForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form: it only chooses how the PDF looks
 
-    language = SelectField(_l("Language of the PDF"),
-                           description=_l("A caregiver can have a copy in their own language."))
+    language = SelectField(
+        _l("Language of the PDF"),
+        description=_l("A caregiver can have a copy in their own language."),
+    )
     # Translators: which copy of the plan to download. The private items are A-numbers, the family
     # code word, the lawyer and the consulate.
-    copy = RadioField(_l("Which copy?"), choices=options({
-        "complete": _l("My complete copy, with the private page (A-numbers, family code word, "
-                       "lawyer and consulate)"),
-        "to_give": _l("A copy to give to others (caregiver, school, relatives), without any "
-                      "private items"),
-    }), default="complete")
+    copy = RadioField(
+        _l("Which copy?"),
+        choices=options(
+            {
+                "complete": _l(
+                    "My complete copy, with the private page (A-numbers, family code word, "
+                    "lawyer and consulate)"
+                ),
+                "to_give": _l(
+                    "A copy to give to others (caregiver, school, relatives), without any "
+                    "private items"
+                ),
+            }
+        ),
+        default="complete",
+    )
     bilingual = BooleanField(_l("Add English under each heading"))
-    paper = RadioField(_l("Paper size"),
-                       choices=options({"letter": _l("US Letter"), "a4": _l("A4")}),
-                       default="letter")
+    paper = RadioField(
+        _l("Paper size"),
+        choices=options({"letter": _l("US Letter"), "a4": _l("A4")}),
+        default="letter",
+    )
 
 
 def private_form(guardians, **kwargs) -> PrivateForm:
@@ -369,7 +449,8 @@ def private_form(guardians, **kwargs) -> PrivateForm:
         "a_numbers": FieldList(
             # Translators: the "A-number" (Alien Registration Number) on US immigration papers.
             StringField(_l("A-number"), [Optional(), Length(max=SHORT_TEXT, message=TOO_LONG)]),
-            min_entries=len(guardians), max_entries=len(guardians),
+            min_entries=len(guardians),
+            max_entries=len(guardians),
         )
     }
     form_class = type("PrivateItemsForm", (PrivateForm,), fields)

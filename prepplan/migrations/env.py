@@ -7,7 +7,7 @@ The app (``prepplan db upgrade``, or start-up on SQLite) passes its own connecti
 from alembic import context
 from sqlalchemy import create_engine
 
-from prepplan.school.store import Base
+from prepplan.school.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -30,7 +30,7 @@ MediumText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=LONG_TEXT)]
 
 
-def private(default=None, **kwargs):
+def private(default: Any = None, **kwargs: Any) -> Any:
     """A field that stays only in the family's own plan: never sent to a school or anywhere else."""
     return Field(default, json_schema_extra={"private": True}, **kwargs)
 
@@ -40,23 +40,62 @@ PhoneKind = Literal["mobile", "home", "work", "other"]
 # Languages a person may read or speak. Codes are BCP 47; names come from CLDR in the reader's
 # language (i18n.language_name). The eight site languages come first.
 PERSON_LANGUAGES = (
-    "en", "es", "pt", "ht", "vi", "zh", "ar", "kea",
-    "fr", "so", "sw", "am", "ti", "ne", "km", "ko", "ru", "uk", "fa", "ps", "hi", "tl", "qu",
+    "en",
+    "es",
+    "pt",
+    "ht",
+    "vi",
+    "zh",
+    "ar",
+    "kea",
+    "fr",
+    "so",
+    "sw",
+    "am",
+    "ti",
+    "ne",
+    "km",
+    "ko",
+    "ru",
+    "uk",
+    "fa",
+    "ps",
+    "hi",
+    "tl",
+    "qu",
     "other",
 )
 PersonLanguage = Literal[PERSON_LANGUAGES]  # type: ignore[valid-type]
 
 # How a contact is related to the children. Codes map to the school systems' own values in
-# prepplan.school.exports; labels are translated in flow/choices.py.
+# prepplan.school.exports; labels are translated in plan/vocabulary.py.
 RELATIONSHIPS = (
-    "mother", "father", "stepparent", "guardian", "grandparent", "aunt_uncle", "sibling",
-    "cousin", "other_relative", "godparent", "family_friend", "neighbor", "other",
+    "mother",
+    "father",
+    "stepparent",
+    "guardian",
+    "grandparent",
+    "aunt_uncle",
+    "sibling",
+    "cousin",
+    "other_relative",
+    "godparent",
+    "family_friend",
+    "neighbor",
+    "other",
 )
 Relationship = Literal[RELATIONSHIPS]  # type: ignore[valid-type]
 
 DOCUMENT_KINDS = (
-    "birth_certificates", "passports", "social_security_itin", "medical_records",
-    "school_records", "immigration_papers", "court_orders", "lease", "bank_information",
+    "birth_certificates",
+    "passports",
+    "social_security_itin",
+    "medical_records",
+    "school_records",
+    "immigration_papers",
+    "court_orders",
+    "lease",
+    "bank_information",
 )
 DocumentKind = Literal[DOCUMENT_KINDS]  # type: ignore[valid-type]
 
@@ -141,6 +180,9 @@ class Contact(Person):
         default_factory=new_contact_id
     )
     relationship: Relationship = "family_friend"
+    address: MediumText = Field(
+        "", description="Where this person lives: a caregiver's legal papers ask for it."
+    )
     interpreter_needed: bool = False
     may_pick_up: bool = False
     knows_about_plan: bool = False
@@ -221,11 +263,12 @@ class Plan(PlanPart):
     def family_name(self) -> str:
         """The name on the cover: the guardians' family names, without repeats."""
         names: list[str] = []
-        for person in [*self.guardians, *self.children]:
+        people: list[Guardian | Child] = [*self.guardians, *self.children]
+        for person in people:
             if person.family_name and person.family_name not in names:
                 names.append(person.family_name)
         return " / ".join(names)
 
     def document(self, kind: str) -> DocumentLocation:
         found = next((d for d in self.documents if d.kind == kind), None)
-        return found or DocumentLocation(kind=kind)  # type: ignore[arg-type]
+        return found or DocumentLocation(kind=kind)

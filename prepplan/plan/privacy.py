@@ -31,6 +31,7 @@ def without_private(model: Model) -> Model:
         elif isinstance(value, BaseModel):
             changes[name] = without_private(value)
         elif isinstance(value, list) and any(isinstance(item, BaseModel) for item in value):
-            changes[name] = [without_private(item) if isinstance(item, BaseModel) else item
-                             for item in value]
+            changes[name] = [
+                without_private(item) if isinstance(item, BaseModel) else item for item in value
+            ]
     return model.model_copy(update=changes, deep=True)

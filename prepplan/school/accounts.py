@@ -12,18 +12,25 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, request, session
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from prepplan.school import store
+from prepplan.school.models import LoginFailure, StaffAccount, StaffSchool, now
 
 MIN_PASSWORD_LENGTH = 12
 # A staff session lasts one working day at most.
 SESSION_HOURS = 10
+
+# Failed logins are counted for this long; then they no longer count.
+LOGIN_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ADDRESS = 20
 
 _hasher = PasswordHasher()
 
@@ -62,30 +69,32 @@ class LoginLimited(Exception):
     pass
 
 
-def check_login(db: Session, email: str, password: str) -> store.StaffAccount | None:
+def check_login(db: Session, email: str, password: str) -> StaffAccount | None:
     """The account if the password is right; None if not; LoginLimited after too many tries."""
     email = email.strip().lower()
     account_key = _limit_key("account", email)
     address_key = _limit_key("address", request.remote_addr or "")
-    if (store.recent_failures(db, account_key) >= store.MAX_FAILURES_PER_ACCOUNT
-            or store.recent_failures(db, address_key) >= store.MAX_FAILURES_PER_ADDRESS):
+    if (
+        recent_failures(db, account_key) >= MAX_FAILURES_PER_ACCOUNT
+        or recent_failures(db, address_key) >= MAX_FAILURES_PER_ADDRESS
+    ):
         raise LoginLimited
-    account = store.staff_by_email(db, email)
+    account = staff_by_email(db, email)
     try:
         _hasher.verify(account.password_hash if account else _unknown_account_hash(), password)
         ok = account is not None
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        store.record_failure(db, account_key, address_key)
+        record_failure(db, account_key, address_key)
         return None
-    store.clear_failures(db, account_key)
+    clear_failures(db, account_key)
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = _hasher.hash(password)
     return account
 
 
-def start_session(account: store.StaffAccount) -> None:
+def start_session(account: StaffAccount) -> None:
     # A fresh session: nothing from before the login (fixation) survives it.
     session.clear()
     session["staff"] = {"id": account.id, "v": account.session_version, "at": int(time.time())}
@@ -101,11 +110,43 @@ def signed_in_staff(db: Session) -> SignedInStaff | None:
     found = None
     data = session.get("staff")
     if isinstance(data, dict) and time.time() - data.get("at", 0) < SESSION_HOURS * 3600:
-        account = db.get(store.StaffAccount, data.get("id"))
+        account = db.get(StaffAccount, data.get("id"))
         if account is not None and account.session_version == data.get("v"):
             district = current_app.extensions["prepplan_district"]
-            schools = tuple(s for s in store.staff_schools(db, account.id)
-                            if district.school(s) is not None)
+            schools = tuple(
+                s for s in staff_schools(db, account.id) if district.school(s) is not None
+            )
             found = SignedInStaff(account.id, account.email, schools)
     g.signed_in_staff = found
     return found
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+def staff_by_email(db: Session, email: str) -> StaffAccount | None:
+    return db.scalar(select(StaffAccount).where(StaffAccount.email == email.strip().lower()))
+
+
+def staff_schools(db: Session, staff_id: int) -> list[str]:
+    return sorted(db.scalars(select(StaffSchool.school_id).where(StaffSchool.staff_id == staff_id)))
+
+
+def recent_failures(db: Session, key_hash: str) -> int:
+    return (
+        db.scalar(
+            select(func.count())
+            .select_from(LoginFailure)
+            .where(LoginFailure.key_hash == key_hash, LoginFailure.at >= now() - LOGIN_WINDOW)
+        )
+        or 0
+    )
+
+
+def record_failure(db: Session, *key_hashes: str) -> None:
+    for key_hash in key_hashes:
+        db.add(LoginFailure(key_hash=key_hash, at=now()))
+
+
+def clear_failures(db: Session, key_hash: str) -> None:
+    db.execute(delete(LoginFailure).where(LoginFailure.key_hash == key_hash))

@@ -1,13 +1,13 @@
 """Command-line tools for the school inbox, for whoever runs the site:
 
-    prepplan db upgrade                        create or upgrade the inbox's tables
-    prepplan staff create --email E --school ID [--school ID] [--password-stdin]
-    prepplan staff password --email E [--password-stdin]   (also signs out their sessions)
-    prepplan staff remove --email E
-    prepplan staff list
-    prepplan purge                             delete updates entered RETENTION_DAYS ago
-    prepplan rotate-keys                       re-encrypt every record with the first key
-    prepplan new-record-key                    print a new key for PREPPLAN_RECORD_KEYS
+prepplan db upgrade                        create or upgrade the inbox's tables
+prepplan staff create --email E --school ID [--school ID] [--password-stdin]
+prepplan staff password --email E [--password-stdin]   (also signs out their sessions)
+prepplan staff remove --email E
+prepplan staff list
+prepplan purge                             delete updates entered RETENTION_DAYS ago
+prepplan rotate-keys                       re-encrypt every record with the first key
+prepplan new-record-key                    print a new key for PREPPLAN_RECORD_KEYS
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from prepplan.school import store
+from prepplan.school import accounts, database, models, store
 from prepplan.school.encryption import RecordUnreadable, new_record_key
 
 db_group = AppGroup("db", help="The school inbox's database.")
@@ -29,7 +29,8 @@ staff_group = AppGroup("staff", help="School staff accounts for the inbox.")
 def _inbox_on() -> None:
     if "prepplan_inbox" not in current_app.extensions:
         raise click.ClickException(
-            "The school inbox is off: set PREPPLAN_DISTRICT_FILE (and PREPPLAN_RECORD_KEYS).")
+            "The school inbox is off: set PREPPLAN_DISTRICT_FILE (and PREPPLAN_RECORD_KEYS)."
+        )
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -49,14 +50,19 @@ def _read_password(from_stdin: bool) -> str:
 def db_upgrade() -> None:
     """Create the inbox's tables, or bring them to the newest version."""
     _inbox_on()
-    store.upgrade_database(store.inbox().engine)
+    database.upgrade_database(database.inbox().engine)
     click.echo("The school inbox database is up to date.")
 
 
 @staff_group.command("create")
 @click.option("--email", required=True, help="The staff member's e-mail (their login).")
-@click.option("--school", "schools", multiple=True, required=True,
-              help="A school id from the district file; repeat for several schools.")
+@click.option(
+    "--school",
+    "schools",
+    multiple=True,
+    required=True,
+    help="A school id from the district file; repeat for several schools.",
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
 def staff_create(email: str, schools: tuple[str, ...], password_stdin: bool) -> None:
@@ -68,23 +74,28 @@ def staff_create(email: str, schools: tuple[str, ...], password_stdin: bool) -> 
     unknown = [s for s in schools if district.school(s) is None]
     if unknown:
         raise click.ClickException(
-            "Not in the district file: " + ", ".join(unknown)
-            + ". Known schools: " + ", ".join(s.id for s in district.schools))
+            "Not in the district file: "
+            + ", ".join(unknown)
+            + ". Known schools: "
+            + ", ".join(s.id for s in district.schools)
+        )
     email = email.strip().lower()
     if "@" not in email:
         raise click.ClickException("Give the staff member's e-mail address.")
-    with store.session() as db:
-        if store.staff_by_email(db, email) is not None:
+    with database.session() as db:
+        if accounts.staff_by_email(db, email) is not None:
             raise click.ClickException(
-                f"{email} already has an account (use `prepplan staff password`).")
+                f"{email} already has an account (use `prepplan staff password`)."
+            )
     password_hash = hash_password(_read_password(password_stdin))
-    with store.session() as db:
-        account = store.StaffAccount(email=email, password_hash=password_hash,
-                                     session_version=1, created_at=store.now())
+    with database.session() as db:
+        account = models.StaffAccount(
+            email=email, password_hash=password_hash, session_version=1, created_at=models.now()
+        )
         db.add(account)
         db.flush()
         for school_id in dict.fromkeys(schools):
-            db.add(store.StaffSchool(staff_id=account.id, school_id=school_id))
+            db.add(models.StaffSchool(staff_id=account.id, school_id=school_id))
         store.audit(db, "(command line)", "staff-created", school_id=",".join(schools)[:64])
     click.echo(f"Created {email} for {', '.join(schools)}.")
 
@@ -99,8 +110,8 @@ def staff_password(email: str, password_stdin: bool) -> None:
 
     _inbox_on()
     password_hash = hash_password(_read_password(password_stdin))
-    with store.session() as db:
-        account = store.staff_by_email(db, email)
+    with database.session() as db:
+        account = accounts.staff_by_email(db, email)
         if account is None:
             raise click.ClickException(f"No account for {email}.")
         account.password_hash = password_hash
@@ -114,8 +125,8 @@ def staff_password(email: str, password_stdin: bool) -> None:
 def staff_remove(email: str) -> None:
     """Delete a staff account (its audit trail stays)."""
     _inbox_on()
-    with store.session() as db:
-        account = store.staff_by_email(db, email)
+    with database.session() as db:
+        account = accounts.staff_by_email(db, email)
         if account is None:
             raise click.ClickException(f"No account for {email}.")
         db.delete(account)
@@ -128,9 +139,9 @@ def staff_remove(email: str) -> None:
 def staff_list() -> None:
     """List staff accounts and their schools."""
     _inbox_on()
-    with store.session() as db:
-        for account in db.scalars(select(store.StaffAccount).order_by(store.StaffAccount.email)):
-            click.echo(f"{account.email}\t{', '.join(store.staff_schools(db, account.id))}")
+    with database.session() as db:
+        for account in db.scalars(select(models.StaffAccount).order_by(models.StaffAccount.email)):
+            click.echo(f"{account.email}\t{', '.join(accounts.staff_schools(db, account.id))}")
 
 
 @click.command("purge")
@@ -153,7 +164,8 @@ def rotate_keys() -> None:
     except RecordUnreadable:
         raise click.ClickException(
             "A stored update cannot be opened with any configured key; nothing was changed. "
-            "Keep the old key in PREPPLAN_RECORD_KEYS until rotation succeeds.") from None
+            "Keep the old key in PREPPLAN_RECORD_KEYS until rotation succeeds."
+        ) from None
     click.echo(f"Re-encrypted {count} update(s) with the first key.")
 
 

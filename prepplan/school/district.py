@@ -50,8 +50,11 @@ class District:
         exact = [s for s in self.schools if _comparable(s.name) == wanted]
         if exact:
             return exact[0]
-        partial = [s for s in self.schools
-                   if wanted in _comparable(s.name) or _comparable(s.name) in wanted]
+        partial = [
+            s
+            for s in self.schools
+            if wanted in _comparable(s.name) or _comparable(s.name) in wanted
+        ]
         return partial[0] if len(partial) == 1 else None
 
 
@@ -83,7 +86,8 @@ def load_district(path: str | Path) -> District:
         if not SCHOOL_ID.match(school_id):
             raise ConfigError(
                 f"district file {file}: school {number} needs an id of lower-case letters, "
-                "digits and hyphens (at most 63)")
+                "digits and hyphens (at most 63)"
+            )
         if not name:
             raise ConfigError(f"district file {file}: school {school_id} needs a name")
         if any(s.id == school_id for s in schools):
@@ -92,6 +96,7 @@ def load_district(path: str | Path) -> District:
         if unknown:
             raise ConfigError(
                 f"district file {file}: school {school_id} has unknown keys: "
-                + ", ".join(sorted(unknown)))
+                + ", ".join(sorted(unknown))
+            )
         schools.append(School(school_id, name, str(entry.get("email", "")).strip()))
     return District(str(district["name"]).strip(), tuple(schools))

@@ -32,7 +32,8 @@ def parse_record_keys(setting: str) -> list[Fernet]:
     if not keys:
         raise ConfigError(
             "The school inbox needs PREPPLAN_RECORD_KEYS: create one with "
-            "`prepplan new-record-key`.")
+            "`prepplan new-record-key`."
+        )
     fernets = []
     for position, key in enumerate(keys, start=1):
         try:

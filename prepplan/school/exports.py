@@ -17,6 +17,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 
+from prepplan import phones
 from prepplan.plan.model import MAX_PHONES
 from prepplan.school.record import SchoolContact, SchoolPhone, SchoolUpdate
 
@@ -40,10 +41,29 @@ EDFI_RELATIONS = {
 EDFI_PHONE_TYPES = {"mobile": "Mobile", "home": "Home", "work": "Work", "other": "Other"}
 # Ed-Fi LanguageDescriptor code values are ISO 639-3 codes.
 EDFI_LANGUAGES = {
-    "en": "eng", "es": "spa", "pt": "por", "ht": "hat", "vi": "vie", "zh": "zho", "ar": "ara",
-    "kea": "kea", "fr": "fra", "so": "som", "sw": "swa", "am": "amh", "ti": "tir", "ne": "nep",
-    "km": "khm", "ko": "kor", "ru": "rus", "uk": "ukr", "fa": "fas", "ps": "pus", "hi": "hin",
-    "tl": "tgl", "qu": "que",
+    "en": "eng",
+    "es": "spa",
+    "pt": "por",
+    "ht": "hat",
+    "vi": "vie",
+    "zh": "zho",
+    "ar": "ara",
+    "kea": "kea",
+    "fr": "fra",
+    "so": "som",
+    "sw": "swa",
+    "am": "amh",
+    "ti": "tir",
+    "ne": "nep",
+    "km": "khm",
+    "ko": "kor",
+    "ru": "rus",
+    "uk": "ukr",
+    "fa": "fas",
+    "ps": "pus",
+    "hi": "hin",
+    "tl": "tgl",
+    "qu": "que",
 }
 
 # PowerSchool's default relationship types. Districts can rename their code set; docs/
@@ -66,11 +86,29 @@ POWERSCHOOL_RELATIONSHIPS = {
 POWERSCHOOL_PHONE_TYPES = {"mobile": "Mobile", "home": "Home", "work": "Work", "other": "Other"}
 
 LANGUAGE_ENGLISH_NAMES = {
-    "en": "English", "es": "Spanish", "pt": "Portuguese", "ht": "Haitian Creole",
-    "vi": "Vietnamese", "zh": "Chinese", "ar": "Arabic", "kea": "Cape Verdean Creole",
-    "fr": "French", "so": "Somali", "sw": "Swahili", "am": "Amharic", "ti": "Tigrinya",
-    "ne": "Nepali", "km": "Khmer", "ko": "Korean", "ru": "Russian", "uk": "Ukrainian",
-    "fa": "Persian", "ps": "Pashto", "hi": "Hindi", "tl": "Tagalog", "qu": "Quechua",
+    "en": "English",
+    "es": "Spanish",
+    "pt": "Portuguese",
+    "ht": "Haitian Creole",
+    "vi": "Vietnamese",
+    "zh": "Chinese",
+    "ar": "Arabic",
+    "kea": "Cape Verdean Creole",
+    "fr": "French",
+    "so": "Somali",
+    "sw": "Swahili",
+    "am": "Amharic",
+    "ti": "Tigrinya",
+    "ne": "Nepali",
+    "km": "Khmer",
+    "ko": "Korean",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "fa": "Persian",
+    "ps": "Pashto",
+    "hi": "Hindi",
+    "tl": "Tagalog",
+    "qu": "Quechua",
     "other": "Other",
 }
 
@@ -95,13 +133,7 @@ def neutralise_cell(value: object) -> str:
 
 
 def phone_cell(phone: SchoolPhone) -> str:
-    """A number an office system accepts: North American numbers as 508-555-0142 (a leading
-    "+" would be neutralised as a formula), others in E.164 (the office sees the apostrophe)."""
-    number = phone.e164 or phone.as_typed
-    if phone.e164.startswith("+1") and len(phone.e164) == 12 and phone.e164[1:].isdigit():
-        digits = phone.e164[2:]
-        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
-    return number
+    return phones.export_cell(phone.e164, phone.as_typed)
 
 
 def _boolean(value: bool | None) -> str:
@@ -129,14 +161,30 @@ def _phone_columns(prefix: str, names: Sequence[str]) -> list[str]:
 
 EDFI_HEADER = [
     "Action",
-    "StudentUniqueId", "StudentFirstName", "StudentLastSurname", "StudentBirthDate",
-    "SchoolName", "GradeLevel",
-    "ContactUniqueId", "ContactFirstName", "ContactLastSurname",
-    "Relation", "ContactPriority", "PrimaryContactStatus", "EmergencyContactStatus",
-    "LivesWith", "LegalGuardian", "ContactRestrictions", "MayPickUp",
+    "StudentUniqueId",
+    "StudentFirstName",
+    "StudentLastSurname",
+    "StudentBirthDate",
+    "SchoolName",
+    "GradeLevel",
+    "ContactUniqueId",
+    "ContactFirstName",
+    "ContactLastSurname",
+    "Relation",
+    "ContactPriority",
+    "PrimaryContactStatus",
+    "EmergencyContactStatus",
+    "LivesWith",
+    "LegalGuardian",
+    "ContactRestrictions",
+    "MayPickUp",
     *_phone_columns("Telephone", ("Number", "Type", "TextMessageCapabilityIndicator")),
-    "ElectronicMailAddress", "Language", "InterpreterNeeded",
-    "NoteToSchool", "SubmittedBy", "SubmittedOn",
+    "ElectronicMailAddress",
+    "Language",
+    "InterpreterNeeded",
+    "NoteToSchool",
+    "SubmittedBy",
+    "SubmittedOn",
 ]
 
 
@@ -149,9 +197,11 @@ def _edfi_phones(contact: SchoolContact) -> list[str]:
     for index in range(MAX_PHONES):
         if index < len(contact.phones):
             phone = contact.phones[index]
-            cells += [phone_cell(phone),
-                      _descriptor("TelephoneNumberTypeDescriptor", EDFI_PHONE_TYPES[phone.kind]),
-                      _boolean(phone.can_receive_texts)]
+            cells += [
+                phone_cell(phone),
+                _descriptor("TelephoneNumberTypeDescriptor", EDFI_PHONE_TYPES[phone.kind]),
+                _boolean(phone.can_receive_texts),
+            ]
         else:
             cells += ["", "", ""]
     return cells
@@ -160,9 +210,12 @@ def _edfi_phones(contact: SchoolContact) -> list[str]:
 def _student_cells(update: SchoolUpdate) -> list[str]:
     student = update.student
     return [
-        student.student_id, student.given_name, student.family_name,
+        student.student_id,
+        student.given_name,
+        student.family_name,
         student.date_of_birth.isoformat() if student.date_of_birth else "",
-        student.school, student.grade,
+        student.school,
+        student.grade,
     ]
 
 
@@ -174,27 +227,51 @@ def edfi_rows(update: SchoolUpdate) -> list[list[str]]:
     rows = []
     for contact in update.contacts:
         restrictions = "" if contact.may_pick_up else NOT_PICKUP_NOTE
-        rows.append([
-            "Add or update", *_student_cells(update),
-            "", contact.given_name, contact.family_name,
-            _descriptor("RelationDescriptor", EDFI_RELATIONS[contact.relationship]),
-            str(contact.priority), _boolean(contact.priority == 1),
-            _boolean(contact.emergency_contact), _boolean(contact.lives_with_student),
-            _boolean(contact.parent_or_legal_guardian), restrictions,
-            _boolean(contact.may_pick_up),
-            *_edfi_phones(contact),
-            contact.email,
-            _descriptor("LanguageDescriptor", EDFI_LANGUAGES.get(contact.language, "")),
-            _boolean(contact.interpreter_needed),
-            *_footer_cells(update),
-        ])
+        rows.append(
+            [
+                "Add or update",
+                *_student_cells(update),
+                "",
+                contact.given_name,
+                contact.family_name,
+                _descriptor("RelationDescriptor", EDFI_RELATIONS[contact.relationship]),
+                str(contact.priority),
+                _boolean(contact.priority == 1),
+                _boolean(contact.emergency_contact),
+                _boolean(contact.lives_with_student),
+                _boolean(contact.parent_or_legal_guardian),
+                restrictions,
+                _boolean(contact.may_pick_up),
+                *_edfi_phones(contact),
+                contact.email,
+                _descriptor("LanguageDescriptor", EDFI_LANGUAGES.get(contact.language, "")),
+                _boolean(contact.interpreter_needed),
+                *_footer_cells(update),
+            ]
+        )
     for name in update.remove_from_list:
-        rows.append([
-            "Remove", *_student_cells(update),
-            "", name, "", "", "", "", "", "", "", REMOVE_NOTE, "false",
-            *[""] * (3 * MAX_PHONES), "", "", "",
-            *_footer_cells(update),
-        ])
+        rows.append(
+            [
+                "Remove",
+                *_student_cells(update),
+                "",
+                name,
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                REMOVE_NOTE,
+                "false",
+                *[""] * (3 * MAX_PHONES),
+                "",
+                "",
+                "",
+                *_footer_cells(update),
+            ]
+        )
     return rows
 
 
@@ -205,14 +282,28 @@ def edfi_csv(updates: Iterable[SchoolUpdate]) -> bytes:
 # ---- PowerSchool --------------------------------------------------------------------------
 
 POWERSCHOOL_HEADER = [
-    "Student Number", "Student First Name", "Student Last Name", "Student Date of Birth",
-    "School Name", "Grade Level",
-    "Contact ID", "First Name", "Last Name",
-    "Relationship Type", "Relationship Note", "Contact Priority Order",
-    "Is Emergency Contact", "Contact Allow School Pickup", "Contact Lives With",
+    "Student Number",
+    "Student First Name",
+    "Student Last Name",
+    "Student Date of Birth",
+    "School Name",
+    "Grade Level",
+    "Contact ID",
+    "First Name",
+    "Last Name",
+    "Relationship Type",
+    "Relationship Note",
+    "Contact Priority Order",
+    "Is Emergency Contact",
+    "Contact Allow School Pickup",
+    "Contact Lives With",
     *_phone_columns("Phone ", (" Type", " Number", " Is SMS")),
-    "Email Address", "Preferred Language", "Needs Interpreter",
-    "Note to School", "Submitted By", "Submitted On",
+    "Email Address",
+    "Preferred Language",
+    "Needs Interpreter",
+    "Note to School",
+    "Submitted By",
+    "Submitted On",
 ]
 
 
@@ -221,8 +312,11 @@ def _powerschool_phones(contact: SchoolContact) -> list[str]:
     for index in range(MAX_PHONES):
         if index < len(contact.phones):
             phone = contact.phones[index]
-            cells += [POWERSCHOOL_PHONE_TYPES[phone.kind], phone_cell(phone),
-                      _yes_no(phone.can_receive_texts)]
+            cells += [
+                POWERSCHOOL_PHONE_TYPES[phone.kind],
+                phone_cell(phone),
+                _yes_no(phone.can_receive_texts),
+            ]
         else:
             cells += ["", "", ""]
     return cells
@@ -234,31 +328,50 @@ def powerschool_rows(update: SchoolUpdate) -> list[list[str]]:
         notes = [GUARDIAN_NOTE] if contact.parent_or_legal_guardian else []
         if not contact.may_pick_up:
             notes.append(NOT_PICKUP_NOTE)
-        rows.append([
-            *_student_cells(update),
-            "", contact.given_name, contact.family_name,
-            POWERSCHOOL_RELATIONSHIPS[contact.relationship], "; ".join(notes),
-            str(contact.priority),
-            _yes_no(contact.emergency_contact), _yes_no(contact.may_pick_up),
-            _yes_no(contact.lives_with_student),
-            *_powerschool_phones(contact),
-            contact.email, LANGUAGE_ENGLISH_NAMES.get(contact.language, ""),
-            _yes_no(contact.interpreter_needed),
-            *_footer_cells(update),
-        ])
+        rows.append(
+            [
+                *_student_cells(update),
+                "",
+                contact.given_name,
+                contact.family_name,
+                POWERSCHOOL_RELATIONSHIPS[contact.relationship],
+                "; ".join(notes),
+                str(contact.priority),
+                _yes_no(contact.emergency_contact),
+                _yes_no(contact.may_pick_up),
+                _yes_no(contact.lives_with_student),
+                *_powerschool_phones(contact),
+                contact.email,
+                LANGUAGE_ENGLISH_NAMES.get(contact.language, ""),
+                _yes_no(contact.interpreter_needed),
+                *_footer_cells(update),
+            ]
+        )
     for name in update.remove_from_list:
-        rows.append([
-            *_student_cells(update),
-            "", name, "", "", REMOVE_NOTE, "", "", "No", "",
-            *[""] * (3 * MAX_PHONES), "", "", "",
-            *_footer_cells(update),
-        ])
+        rows.append(
+            [
+                *_student_cells(update),
+                "",
+                name,
+                "",
+                "",
+                REMOVE_NOTE,
+                "",
+                "",
+                "No",
+                "",
+                *[""] * (3 * MAX_PHONES),
+                "",
+                "",
+                "",
+                *_footer_cells(update),
+            ]
+        )
     return rows
 
 
 def powerschool_csv(updates: Iterable[SchoolUpdate]) -> bytes:
-    return _csv(POWERSCHOOL_HEADER,
-                (row for update in updates for row in powerschool_rows(update)))
+    return _csv(POWERSCHOOL_HEADER, (row for update in updates for row in powerschool_rows(update)))
 
 
 CSV_EXPORTS: dict[str, tuple[Callable[[Iterable[SchoolUpdate]], bytes], str]] = {
@@ -274,8 +387,14 @@ VCARD_PHONE_TYPES = {"mobile": "CELL", "home": "HOME", "work": "WORK", "other": 
 
 def _vcard_text(value: str) -> str:
     """Escape a vCard 3.0 text value (RFC 2426 section 4)."""
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n"))
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )
 
 
 def _fold(line: str) -> str:
@@ -308,7 +427,8 @@ def vcard(contact: SchoolContact, note: str = "") -> str:
         types = VCARD_PHONE_TYPES[phone.kind]
         if phone.can_receive_texts and types != "CELL":
             types += ",MSG"
-        lines.append(f"TEL;TYPE={types}:{_vcard_text(phone.e164 or phone.as_typed)}")
+        number = phones.vcard_value(phone.e164, phone.as_typed)
+        lines.append(f"TEL;TYPE={types}:{_vcard_text(number)}")
     if contact.email:
         lines.append(f"EMAIL;TYPE=INTERNET:{_vcard_text(contact.email)}")
     if note:
@@ -317,7 +437,8 @@ def vcard(contact: SchoolContact, note: str = "") -> str:
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
 
-def vcards(contacts: Iterable[SchoolContact], notes: Callable[[SchoolContact], str] | None = None
-           ) -> bytes:
+def vcards(
+    contacts: Iterable[SchoolContact], notes: Callable[[SchoolContact], str] | None = None
+) -> bytes:
     """Every contact in one .vcf file (phones import them all at once)."""
     return "".join(vcard(c, notes(c) if notes else "") for c in contacts).encode("utf-8")

@@ -8,12 +8,12 @@ forms, until the family downloads a file or sends the update.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
-    FieldList,
+    Field,
     Form,
     FormField,
     HiddenField,
@@ -25,104 +25,71 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from prepplan.forms import TOO_LONG, PageForm
-from prepplan.plan.model import MAX_CHILDREN, SHORT_TEXT
+from prepplan.plan.model import SHORT_TEXT
 from prepplan.school.record import MAX_NOTE_CHARS, MAX_REMOVALS, normalise_note
 
 SUBMISSION_ID = re.compile(r"^[0-9a-f]{32}$")
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 
-def _fit(field_list: FieldList, count: int) -> None:
-    """Entries exactly at indices 0..count-1 (a page made before a child was added has too
-    few; nothing else may have more)."""
-    by_name = {entry.name: entry for entry in field_list.entries}
-    field_list.entries = []
-    field_list.last_index = -1
-    for index in range(count):
-        entry = by_name.get(f"{field_list.name}-{index}")
-        if entry is None:
-            field_list.append_entry()
-        else:
-            field_list.entries.append(entry)
-            field_list.last_index = index
-
-
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-class ChildChoicesForm(Form):
-    """One child's part of the update: names to take off the school's list, and a note."""
-
-    removals = FieldList(
-        StringField(_l("Name"), [Optional(), Length(max=SHORT_TEXT, message=TOO_LONG)],
-                    filters=[_strip]),
-        min_entries=MAX_REMOVALS, max_entries=MAX_REMOVALS,
-    )
-    note = TextAreaField(
-        _l("A short note to the school office"),
-        [Optional(), Length(max=MAX_NOTE_CHARS, message=TOO_LONG)],
-        filters=[normalise_note],
-        description=_l("At most %(count)d characters. Do not write anything about immigration.",
-                       count=MAX_NOTE_CHARS),
-        render_kw={"maxlength": MAX_NOTE_CHARS},
-    )
+# Every child's boxes have fixed names (children-0-note, children-0-removals-1, schools-0): each
+# is its own field, so a post that names an index we did not show (children-5-note) or leaves
+# one out cannot move one child's words onto another's, as a renumbering FieldList would.
 
 
-_INDEXED = re.compile(r"^(children|schools)-(\d+)(?:-(removals)-(\d+)|-(note))?$")
+class _ChildChoices(Form):
+    @property
+    def removals(self) -> list[Field]:
+        return [self[f"removal_{number}"] for number in range(MAX_REMOVALS)]
 
 
-def clean_formdata(formdata: MultiDict, child_count: int) -> MultiDict:
-    """The posted choices with every child's index present and no other.
-
-    WTForms renumbers a list from whatever indices a post names (``children-5-note`` alone
-    becomes entry 0), so a missing or stray index could move one child's words onto another's.
-    """
-    cleaned = MultiDict()
-    for key, value in formdata.items(multi=True):
-        match = _INDEXED.match(key)
-        if match is None:
-            cleaned.add(key, value)
-            continue
-        index = int(match.group(2))
-        removal = match.group(4)
-        if index < child_count and (removal is None or int(removal) < MAX_REMOVALS):
-            cleaned.add(key, value)
-    for index in range(child_count):
-        cleaned.setdefault(f"children-{index}-note", "")
-        for removal in range(MAX_REMOVALS):
-            cleaned.setdefault(f"children-{index}-removals-{removal}", "")
-        if any(key.startswith("schools-") for key in cleaned):
-            cleaned.setdefault(f"schools-{index}", "")
-    return cleaned
+# One child's part of the update: names to take off the school's list, and a note.
+ChildChoicesForm = type(
+    "ChildChoicesForm",
+    (_ChildChoices,),
+    {
+        **{
+            f"removal_{number}": StringField(
+                _l("Name"),
+                [Optional(), Length(max=SHORT_TEXT, message=TOO_LONG)],
+                filters=[_strip],
+                name=f"removals-{number}",
+            )
+            for number in range(MAX_REMOVALS)
+        },
+        "note": TextAreaField(
+            _l("A short note to the school office"),
+            [Optional(), Length(max=MAX_NOTE_CHARS, message=TOO_LONG)],
+            filters=[normalise_note],
+            description=_l(
+                "At most %(count)d characters. Do not write anything about immigration.",
+                count=MAX_NOTE_CHARS,
+            ),
+            render_kw={"maxlength": MAX_NOTE_CHARS},
+        ),
+    },
+)
 
 
 class SchoolUpdateForm(PageForm):
-    children = FieldList(FormField(ChildChoicesForm), max_entries=MAX_CHILDREN)
-    submitted_by = StringField(
-        _l("Your name, as the person sending this update"),
-        [InputRequired(_l("Enter your name.")), Length(max=SHORT_TEXT, message=TOO_LONG)],
-        filters=[_strip],
-    )
-    # Set when the family is shown the preview: a fresh random id (a double click or a retry
-    # sends it again, and the inbox keeps one record) and a fingerprint of what they saw.
-    submission_id = HiddenField()
-    shown_digest = HiddenField()
-    agree = BooleanField(_l("I have checked what will be shared above, and I agree to give it "
-                            "to my children's school."))
-    schools = FieldList(SelectField(_l("School"), choices=[], validate_choice=False),
-                        max_entries=MAX_CHILDREN)
+    """The family's choices for every child of the plan: made by ``school_update_form``."""
 
-    def fit_to(self, child_count: int) -> None:
-        """One entry per child: no more (a tampered form), no fewer (an old page)."""
-        _fit(self.children, child_count)
-        _fit(self.schools, child_count)
-        for child in self.children:
-            _fit(child.form.removals, MAX_REMOVALS)
+    child_count = 0
+
+    @property
+    def children(self) -> list[FormField]:
+        return [self[f"child_{index}"] for index in range(self.child_count)]
+
+    @property
+    def schools(self) -> list[SelectField]:
+        return [self[f"school_{index}"] for index in range(self.child_count)]
 
     def removals(self) -> list[list[str]]:
-        return [[name for name in child.form.removals.data if name]
-                for child in self.children]
+        return [[box.data for box in child.form.removals if box.data] for child in self.children]
 
     def notes(self) -> list[str]:
         return [child.form.note.data or "" for child in self.children]
@@ -134,21 +101,25 @@ class SchoolUpdateForm(PageForm):
         return True
 
     def has_preview_ids(self) -> bool:
-        return bool(SUBMISSION_ID.match(self.submission_id.data or "")
-                    and DIGEST.match(self.shown_digest.data or ""))
+        return bool(
+            SUBMISSION_ID.match(self.submission_id.data or "")
+            and DIGEST.match(self.shown_digest.data or "")
+        )
 
 
 class LoginForm(PageForm):
-    email = StringField(_l("E-mail address"), [
-        InputRequired(_l("Enter your e-mail address.")),
-        Length(max=254, message=TOO_LONG),
-    ], filters=[_strip])
-    password = PasswordField(_l("Password"), [InputRequired(_l("Enter your password.")),
-                                              Length(max=1024, message=TOO_LONG)])
-
-
-class ActionForm(PageForm):
-    """A staff button that changes something (mark entered, log out): CSRF only."""
+    email = StringField(
+        _l("E-mail address"),
+        [
+            InputRequired(_l("Enter your e-mail address.")),
+            Length(max=254, message=TOO_LONG),
+        ],
+        filters=[_strip],
+    )
+    password = PasswordField(
+        _l("Password"),
+        [InputRequired(_l("Enter your password.")), Length(max=1024, message=TOO_LONG)],
+    )
 
 
 EXPORT_FORMATS = ("edfi", "powerschool")
@@ -161,3 +132,35 @@ def _known_format(form, field) -> None:
 
 class ExportForm(PageForm):
     format = HiddenField(validators=[_known_format])
+
+
+def school_update_form(child_count: int, **kwargs: Any) -> SchoolUpdateForm:
+    """The form for a plan with ``child_count`` children (each child's fields named by its
+    index), in the order the page shows them."""
+    fields: dict[str, Any] = {
+        f"child_{index}": FormField(ChildChoicesForm, name=f"children-{index}")
+        for index in range(child_count)
+    }
+    fields["submitted_by"] = StringField(
+        _l("Your name, as the person sending this update"),
+        [InputRequired(_l("Enter your name.")), Length(max=SHORT_TEXT, message=TOO_LONG)],
+        filters=[_strip],
+    )
+    # Set when the family is shown the preview: a fresh random id (a double click or a retry
+    # sends it again, and the inbox keeps one record) and a fingerprint of what they saw.
+    fields["submission_id"] = HiddenField()
+    fields["shown_digest"] = HiddenField()
+    fields["agree"] = BooleanField(
+        _l(
+            "I have checked what will be shared above, and I agree to give it "
+            "to my children's school."
+        )
+    )
+    for index in range(child_count):
+        fields[f"school_{index}"] = SelectField(
+            _l("School"), choices=[], validate_choice=False, name=f"schools-{index}"
+        )
+    form_class = type(
+        "SchoolUpdateForm", (SchoolUpdateForm,), fields | {"child_count": child_count}
+    )
+    return form_class(**kwargs)  # type: ignore[no-any-return]

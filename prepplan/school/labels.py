@@ -3,12 +3,10 @@ the vCards. The record holds codes (``aunt_uncle``, ``mobile``); people read the
 
 from __future__ import annotations
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
-from markupsafe import Markup
 
-from prepplan.flow.choices import PHONE_KIND_LABELS, RELATIONSHIP_LABELS
 from prepplan.i18n import language_name
+from prepplan.plan.vocabulary import PHONE_KIND_LABELS, RELATIONSHIP_LABELS, phone_kind_labels
 from prepplan.school.record import SchoolContact, SchoolPhone
 
 
@@ -21,9 +19,7 @@ def phone_kind_label(kind: str) -> str:
 
 
 def phone_kind_and_texts(phone: SchoolPhone) -> str:
-    if phone.can_receive_texts:
-        return _("%(kind)s, can receive text messages", kind=phone_kind_label(phone.kind))
-    return phone_kind_label(phone.kind)
+    return str(phone_kind_labels(phone.can_receive_texts).get(phone.kind, phone.kind))
 
 
 def yes_no(value: bool | None) -> str:
@@ -37,28 +33,12 @@ def person_language(code: str) -> str:
     return language_name(code)
 
 
-def in_english_too(text_in_english: str, translated: str, family_is_english: bool) -> Markup:
-    """English for the office with the family's words beside it (one span each)."""
-    english = Markup('<span class="en" lang="en">{}</span>').format(text_in_english)
-    if family_is_english or text_in_english == translated:
-        return english
-    return english + Markup(' <span class="tr">{}</span>').format(translated)
-
-
-def bilingual(render, family_language: str) -> Markup:
-    """``render()`` called once in English and once in the family's language."""
-    with force_locale("en"):
-        english = str(render())
-    with force_locale(family_language):
-        translated = str(render())
-    return in_english_too(english, translated, family_language == "en")
-
-
 def contact_note_for_phone(contact: SchoolContact) -> str:
     """The NOTE of a contact's vCard, in the family's language."""
     parts = [relationship_label(contact.relationship)]
     if contact.priority:
         parts.append(_("Call order: %(number)d", number=contact.priority))
-    parts.append(_("May pick up the children") if contact.may_pick_up
-                 else _("May not pick up the children"))
+    parts.append(
+        _("May pick up the children") if contact.may_pick_up else _("May not pick up the children")
+    )
     return " · ".join(parts)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import render_template
-from flask_babel import gettext as _
 
-from prepplan.documents.pdf import render_pdf
+from prepplan import bilingual
+from prepplan.documents.pdf import SCHOOL_FORM_STYLESHEETS, render_pdf
 from prepplan.i18n import document_language, format_date
 from prepplan.school import labels
 from prepplan.school.record import SchoolUpdate
@@ -23,15 +23,12 @@ def render_school_form_html(updates: Sequence[SchoolUpdate]) -> str:
         raise ValueError("no school update to print")
     family_language = updates[0].family_language
     with document_language(family_language) as language:
-
+        # An office form: English first, the family's language beside it.
         def pair(render):
-            return labels.bilingual(render, language.code)
+            return bilingual.rendered(render, english_first=True)
 
         def both(message: str, **variables: object):
-            # i18n.both, English first, and once only while a message has no translation yet.
-            english = message % variables if variables else message
-            return labels.in_english_too(english, _(message, **variables),
-                                         language.code == "en")
+            return bilingual.both(message, english_first=True, **variables)
 
         def date_pair(value):
             return pair(lambda: format_date(value, "long")) if value else ""
@@ -50,4 +47,6 @@ def render_school_form_html(updates: Sequence[SchoolUpdate]) -> str:
 
 
 def render_school_form(updates: Sequence[SchoolUpdate]) -> bytes:
-    return render_pdf(render_school_form_html(updates), attachments=(), stylesheets=())
+    return render_pdf(
+        render_school_form_html(updates), attachments=(), stylesheets=SCHOOL_FORM_STYLESHEETS
+    )

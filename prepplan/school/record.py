@@ -116,8 +116,12 @@ class SchoolUpdate(RecordPart):
 
 def _phones(person: Guardian | Contact) -> list[SchoolPhone]:
     return [
-        SchoolPhone(e164=phone.e164, as_typed=phone.number, kind=phone.kind,
-                    can_receive_texts=phone.can_text)
+        SchoolPhone(
+            e164=phone.e164,
+            as_typed=phone.number,
+            kind=phone.kind,
+            can_receive_texts=phone.can_text,
+        )
         for phone in person.phones
     ]
 
@@ -185,22 +189,24 @@ def school_updates_from_plan(
     updates = []
     for index, child in enumerate(plan.children):
         names = list(removals[index]) if index < len(removals) else []
-        updates.append(SchoolUpdate(
-            student=Student(
-                given_name=child.given_name,
-                family_name=child.family_name,
-                date_of_birth=child.date_of_birth,
-                school=child.school,
-                grade=child.grade,
-                student_id=child.student_id,
-            ),
-            contacts=contacts,
-            remove_from_list=[name.strip() for name in names if name and name.strip()],
-            note_to_school=normalise_note(notes[index] if index < len(notes) else ""),
-            submitted_by=submitted_by,
-            submitted_at=when,
-            family_language=family_language or plan.language or "en",
-        ))
+        updates.append(
+            SchoolUpdate(
+                student=Student(
+                    given_name=child.given_name,
+                    family_name=child.family_name,
+                    date_of_birth=child.date_of_birth,
+                    school=child.school,
+                    grade=child.grade,
+                    student_id=child.student_id,
+                ),
+                contacts=contacts,
+                remove_from_list=[name.strip() for name in names if name and name.strip()],
+                note_to_school=normalise_note(notes[index] if index < len(notes) else ""),
+                submitted_by=submitted_by,
+                submitted_at=when,
+                family_language=family_language or plan.language or "en",
+            )
+        )
     return updates
 
 

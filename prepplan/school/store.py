@@ -1,199 +1,24 @@
-"""The school inbox's database: tables, the engine each app owns, and the operations on them.
+"""What the school inbox does with updates: keep one per submission, open, list, mark entered,
+purge after the retention period, re-encrypt under a new key, and audit staff actions.
 
-Only non-personal columns are in clear: the school's id, when an update arrived, whether it was
-entered and when, a hash of the family's submission id (for idempotency) and a random reference.
-The record itself is encrypted (encryption.py). Staff accounts hold a staff e-mail and an Argon2
-hash; the audit trail holds who did what to which reference, never the contents.
-
-SQLite by default (one app server), PostgreSQL through DATABASE_URL (several app servers).
-The schema is created and upgraded by Alembic migrations shipped in ``prepplan/migrations``.
+Tables are in models.py, the connection in database.py, staff accounts in accounts.py.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 
-from flask import Flask, current_app
-from sqlalchemy import (
-    DateTime,
-    ForeignKey,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    create_engine,
-    delete,
-    event,
-    func,
-    select,
-)
-from sqlalchemy.engine import Engine
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Session
 
-from prepplan.school.encryption import RecordCipher
+from prepplan.school.accounts import LOGIN_WINDOW
+from prepplan.school.database import inbox, session
+from prepplan.school.models import AuditEvent, LoginFailure, StoredUpdate, now
 from prepplan.school.record import SchoolUpdate
-
-MIGRATIONS_LOCATION = "prepplan:migrations"
-# Failed logins are counted for this long; then they no longer count.
-LOGIN_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
-
-
-class UTCDateTime(TypeDecorator):
-    """Timestamps stored and returned as UTC-aware datetimes on SQLite and PostgreSQL alike."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            raise ValueError("naive datetime")
-        return value.astimezone(UTC) if value is not None else None
-
-    def process_result_value(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC) if value is not None else None
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    })
-
-
-class StoredUpdate(Base):
-    __tablename__ = "school_updates"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    reference: Mapped[str] = mapped_column(String(16), unique=True)
-    school_id: Mapped[str] = mapped_column(String(64), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(16), default="new")  # new | entered
-    entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    entered_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    idempotency_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    record: Mapped[bytes] = mapped_column(LargeBinary)
-
-
-class StaffAccount(Base):
-    __tablename__ = "staff_accounts"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(256))
-    # Changing the password bumps this, which ends every session signed in before.
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class StaffSchool(Base):
-    __tablename__ = "staff_schools"
-
-    staff_id: Mapped[int] = mapped_column(
-        ForeignKey("staff_accounts.id", ondelete="CASCADE"), primary_key=True)
-    school_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-
-
-class AuditEvent(Base):
-    """Who did what to which update, and when: never what the update says."""
-
-    __tablename__ = "audit_events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-    # Kept as the e-mail, not a foreign key: the trail outlives a deleted account.
-    staff_email: Mapped[str] = mapped_column(String(254))
-    action: Mapped[str] = mapped_column(String(32))
-    update_reference: Mapped[str] = mapped_column(String(16), default="")
-    school_id: Mapped[str] = mapped_column(String(64), default="")
-
-
-class LoginFailure(Base):
-    """A failed login, counted per account and per client address (both hashed) for limiting."""
-
-    __tablename__ = "login_failures"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key_hash: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-
-
-# ---- engine per app -------------------------------------------------------------------------
-
-@dataclass
-class Inbox:
-    engine: Engine
-    sessions: sessionmaker[Session]
-    cipher: RecordCipher
-
-
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(connection, _record) -> None:
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            # Deleted records are overwritten, not left readable in free pages.
-            cursor.execute("PRAGMA secure_delete=ON")
-            cursor.close()
-
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return engine
-    # Several app servers: check connections before use (the server may have restarted), and
-    # give up quickly when the database is down so the family sees the paper option at once.
-    connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
-
-
-def init_inbox(app: Flask) -> Inbox:
-    engine = make_engine(app.config["DATABASE_URL"])
-    inbox = Inbox(engine, sessionmaker(engine, expire_on_commit=False),
-                  RecordCipher(app.config["RECORD_KEYS"]))
-    app.extensions["prepplan_inbox"] = inbox
-    return inbox
-
-
-def inbox() -> Inbox:
-    return current_app.extensions["prepplan_inbox"]
-
-
-@contextmanager
-def session() -> Iterator[Session]:
-    with inbox().sessions.begin() as db:
-        yield db
-
-
-def upgrade_database(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to the newest migration (``prepplan db upgrade``)."""
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", MIGRATIONS_LOCATION)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def digest(text: str) -> str:
@@ -206,8 +31,6 @@ def new_reference() -> str:
     code = "".join(secrets.choice(alphabet) for _ in range(8))
     return f"{code[:4]}-{code[4:]}"
 
-
-# ---- updates --------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Receipt:
@@ -223,13 +46,17 @@ def store_update(update: SchoolUpdate, *, school_id: str, idempotency_key: str) 
     key_hash = digest(idempotency_key)
     cipher = inbox().cipher
     with session() as db:
-        existing = db.scalar(select(StoredUpdate).where(
-            StoredUpdate.idempotency_key_hash == key_hash))
+        existing = db.scalar(
+            select(StoredUpdate).where(StoredUpdate.idempotency_key_hash == key_hash)
+        )
         if existing is not None:
             return Receipt(existing.reference, existing.school_id, existing.created_at, True)
     reference = new_reference()
     row = StoredUpdate(
-        reference=reference, school_id=school_id, created_at=now(), status="new",
+        reference=reference,
+        school_id=school_id,
+        created_at=now(),
+        status="new",
         idempotency_key_hash=key_hash,
         record=cipher.seal(update, school_id=school_id, reference=reference),
     )
@@ -239,8 +66,9 @@ def store_update(update: SchoolUpdate, *, school_id: str, idempotency_key: str) 
     except IntegrityError:
         # A concurrent request with the same key won the race: report its record.
         with session() as db:
-            existing = db.scalar(select(StoredUpdate).where(
-                StoredUpdate.idempotency_key_hash == key_hash))
+            existing = db.scalar(
+                select(StoredUpdate).where(StoredUpdate.idempotency_key_hash == key_hash)
+            )
             if existing is None:
                 raise
             return Receipt(existing.reference, existing.school_id, existing.created_at, True)
@@ -251,8 +79,9 @@ def open_update(row: StoredUpdate) -> SchoolUpdate:
     return inbox().cipher.open(row.record, school_id=row.school_id, reference=row.reference)
 
 
-def updates_for_schools(db: Session, school_ids: list[str], status: str | None = None
-                        ) -> list[StoredUpdate]:
+def updates_for_schools(
+    db: Session, school_ids: list[str], status: str | None = None
+) -> list[StoredUpdate]:
     query = select(StoredUpdate).where(StoredUpdate.school_id.in_(school_ids))
     if status:
         query = query.where(StoredUpdate.status == status)
@@ -260,8 +89,11 @@ def updates_for_schools(db: Session, school_ids: list[str], status: str | None =
 
 
 def update_for_schools(db: Session, reference: str, school_ids: list[str]) -> StoredUpdate | None:
-    return db.scalar(select(StoredUpdate).where(
-        StoredUpdate.reference == reference, StoredUpdate.school_id.in_(school_ids)))
+    return db.scalar(
+        select(StoredUpdate).where(
+            StoredUpdate.reference == reference, StoredUpdate.school_id.in_(school_ids)
+        )
+    )
 
 
 def mark_entered(row: StoredUpdate, staff_id: int) -> None:
@@ -275,10 +107,12 @@ def purge_entered(retention_days: int, *, at: datetime | None = None) -> int:
     """Delete updates entered more than ``retention_days`` ago, and stale login failures."""
     moment = at or now()
     with session() as db:
-        deleted = db.execute(delete(StoredUpdate).where(
-            StoredUpdate.status == "entered",
-            StoredUpdate.entered_at < moment - timedelta(days=retention_days),
-        )).rowcount
+        deleted = db.execute(
+            delete(StoredUpdate).where(
+                StoredUpdate.status == "entered",
+                StoredUpdate.entered_at < moment - timedelta(days=retention_days),
+            )
+        ).rowcount
         db.execute(delete(LoginFailure).where(LoginFailure.at < moment - LOGIN_WINDOW))
     return deleted or 0
 
@@ -294,31 +128,15 @@ def rotate_record_keys() -> int:
     return count
 
 
-def audit(db: Session, staff_email: str, action: str, reference: str = "",
-          school_id: str = "") -> None:
-    db.add(AuditEvent(at=now(), staff_email=staff_email, action=action,
-                      update_reference=reference, school_id=school_id))
-
-
-# ---- staff ----------------------------------------------------------------------------------
-
-def staff_by_email(db: Session, email: str) -> StaffAccount | None:
-    return db.scalar(select(StaffAccount).where(StaffAccount.email == email.strip().lower()))
-
-
-def staff_schools(db: Session, staff_id: int) -> list[str]:
-    return sorted(db.scalars(select(StaffSchool.school_id).where(StaffSchool.staff_id == staff_id)))
-
-
-def recent_failures(db: Session, key_hash: str) -> int:
-    return db.scalar(select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.key_hash == key_hash, LoginFailure.at >= now() - LOGIN_WINDOW)) or 0
-
-
-def record_failure(db: Session, *key_hashes: str) -> None:
-    for key_hash in key_hashes:
-        db.add(LoginFailure(key_hash=key_hash, at=now()))
-
-
-def clear_failures(db: Session, key_hash: str) -> None:
-    db.execute(delete(LoginFailure).where(LoginFailure.key_hash == key_hash))
+def audit(
+    db: Session, staff_email: str, action: str, reference: str = "", school_id: str = ""
+) -> None:
+    db.add(
+        AuditEvent(
+            at=now(),
+            staff_email=staff_email,
+            action=action,
+            update_reference=reference,
+            school_id=school_id,
+        )
+    )

@@ -28,8 +28,7 @@ def upgrade() -> None:
         sa.Column("record", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_school_updates"),
         sa.UniqueConstraint("reference", name="uq_school_updates_reference"),
-        sa.UniqueConstraint("idempotency_key_hash",
-                            name="uq_school_updates_idempotency_key_hash"),
+        sa.UniqueConstraint("idempotency_key_hash", name="uq_school_updates_idempotency_key_hash"),
     )
     op.create_index("ix_school_updates_school_id", "school_updates", ["school_id"])
 
@@ -47,8 +46,12 @@ def upgrade() -> None:
         "staff_schools",
         sa.Column("staff_id", sa.Integer(), nullable=False),
         sa.Column("school_id", sa.String(64), nullable=False),
-        sa.ForeignKeyConstraint(["staff_id"], ["staff_accounts.id"], ondelete="CASCADE",
-                                name="fk_staff_schools_staff_id_staff_accounts"),
+        sa.ForeignKeyConstraint(
+            ["staff_id"],
+            ["staff_accounts.id"],
+            ondelete="CASCADE",
+            name="fk_staff_schools_staff_id_staff_accounts",
+        ),
         sa.PrimaryKeyConstraint("staff_id", "school_id", name="pk_staff_schools"),
     )
     op.create_table(

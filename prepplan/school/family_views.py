@@ -21,12 +21,12 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
-from prepplan.flow import state
 from prepplan.i18n import current_language
 from prepplan.plan.model import Plan
+from prepplan.plan_state import device
 from prepplan.school import exports, labels
 from prepplan.school.district import District
-from prepplan.school.forms import SchoolUpdateForm, clean_formdata
+from prepplan.school.forms import SchoolUpdateForm, school_update_form
 from prepplan.school.labels import contact_note_for_phone
 from prepplan.school.record import SchoolUpdate, school_contacts, school_updates_from_plan
 from prepplan.security import attachment
@@ -51,13 +51,14 @@ def _default_submitter(plan: Plan) -> str:
 
 
 def _form(plan: Plan, formdata: Any = None) -> SchoolUpdateForm:
-    if formdata is not None:
-        form = SchoolUpdateForm(formdata=clean_formdata(formdata, len(plan.children)))
-    else:
-        form = SchoolUpdateForm()
-    form.fit_to(len(plan.children))
+    form = school_update_form(len(plan.children), formdata=formdata)
     if formdata is None:
         form.submitted_by.data = _default_submitter(plan)
+    # A page with the school boxes (the preview) says which school, even "none chosen";
+    # before it, each child's school is guessed from the plan.
+    schools_were_shown = formdata is not None and any(
+        key.startswith("schools-") for key in formdata
+    )
     for entry in form.children:
         for number, removal in enumerate(entry.form.removals, start=1):
             # Translators: a numbered box for a person to remove from the school's contact list.
@@ -71,7 +72,7 @@ def _form(plan: Plan, formdata: Any = None) -> SchoolUpdateForm:
         choices.append((ON_PAPER, _("Not on this list: I will give the paper form")))
         for index, field in enumerate(form.schools):
             field.choices = choices
-            if not field.data and field.data != "":
+            if field.data is None and not schools_were_shown:
                 match = schools.best_match(plan.children[index].school)
                 field.data = match.id if match else ""
     return form
@@ -102,18 +103,31 @@ def _no_plan() -> str:
 
 
 def _render_review(plan: Plan, form: SchoolUpdateForm, errors=None) -> str:
-    return render_template("school/review.html", plan=plan, form=form,
-                           errors=errors or [], form_errors=bool(errors))
+    return render_template("school/review.html", plan=plan, form=form, errors=errors or [])
 
 
-def _render_preview(plan: Plan, form: SchoolUpdateForm, updates: list[SchoolUpdate], *,
-                    errors=None, notice: str = "", inbox_error: bool = False,
-                    sent_before=(), status: int = 200) -> tuple[str, int]:
+def _render_preview(
+    plan: Plan,
+    form: SchoolUpdateForm,
+    updates: list[SchoolUpdate],
+    *,
+    errors=None,
+    notice: str = "",
+    inbox_error: bool = False,
+    sent_before=(),
+    status: int = 200,
+) -> tuple[str, int]:
     page = render_template(
-        "school/preview.html", plan=plan, form=form, updates=updates,
-        shared_contacts=_shared_contacts(updates), district=district(),
-        errors=errors or [], form_errors=bool(errors), notice=notice,
-        inbox_error=inbox_error, sent_before=sent_before,
+        "school/preview.html",
+        plan=plan,
+        form=form,
+        updates=updates,
+        shared_contacts=_shared_contacts(updates),
+        district=district(),
+        errors=errors or [],
+        notice=notice,
+        inbox_error=inbox_error,
+        sent_before=sent_before,
         retention_days=current_app.config["RETENTION_DAYS"],
     )
     return page, status
@@ -130,7 +144,7 @@ def _shared_contacts(updates: list[SchoolUpdate]):
 def review() -> Any:
     """Step 1. A POST here comes from the preview's "Change" button: the family's choices come
     back filled in, without error messages."""
-    plan = state.current_plan()
+    plan = device.plan
     if not plan.children:
         return _no_plan()
     form = _form(plan, request.form if request.method == "POST" else None)
@@ -139,7 +153,7 @@ def review() -> Any:
 
 @bp.route("/preview", methods=["POST"])
 def preview() -> Any:
-    plan = state.current_plan()
+    plan = device.plan
     if not plan.children:
         return _no_plan()
     form = _form(plan, request.form)
@@ -163,8 +177,12 @@ def _checked(plan: Plan, form: SchoolUpdateForm) -> tuple[list[SchoolUpdate] | N
         form.shown_digest.data = _digest(updates)
         form.submission_id.data = secrets.token_hex(16)
         form.agree.data = False
-        return None, _render_preview(plan, form, updates, notice=_(
-            "Your plan changed since you checked it. Check what will be shared again."))
+        return None, _render_preview(
+            plan,
+            form,
+            updates,
+            notice=_("Your plan changed since you checked it. Check what will be shared again."),
+        )
     if not form.check_agreement():
         return None, _render_preview(plan, form, updates, errors=form.error_list(), status=400)
     return updates, None
@@ -173,7 +191,7 @@ def _checked(plan: Plan, form: SchoolUpdateForm) -> tuple[list[SchoolUpdate] | N
 def _agreed_updates() -> tuple[Plan, SchoolUpdateForm | None, list[SchoolUpdate] | None, Any]:
     """The plan, the family's answers and the records they agreed to release; or, in place of
     the records, the page to show instead."""
-    plan = state.current_plan()
+    plan = device.plan
     if not plan.children:
         return plan, None, None, _no_plan()
     form = _form(plan, request.form)
@@ -189,8 +207,9 @@ def download(output: str) -> Any:
     if output == "form":
         from prepplan.school.printable import render_school_form
 
-        return attachment(render_school_form(updates), "application/pdf",
-                           "school-contact-update.pdf")
+        return attachment(
+            render_school_form(updates), "application/pdf", "school-contact-update.pdf"
+        )
     make_csv, filename = exports.CSV_EXPORTS[output]
     return attachment(make_csv(updates), "text/csv; charset=utf-8", filename)
 
@@ -207,8 +226,12 @@ def send() -> Any:
     # explicitly left for the paper form. A child is never skipped without the family saying so.
     for index, field in enumerate(form.schools):
         if field.data != ON_PAPER and schools.school(field.data or "") is None:
-            field.errors = [_("Choose the school for %(name)s, or choose to give the paper form.",
-                              name=_child_name(plan, index))]
+            field.errors = [
+                _(
+                    "Choose the school for %(name)s, or choose to give the paper form.",
+                    name=_child_name(plan, index),
+                )
+            ]
     if not form.error_list() and all(field.data == ON_PAPER for field in form.schools):
         form.schools[0].errors = [_("Choose the school for at least one child.")]
     if form.error_list():
@@ -223,27 +246,33 @@ def send() -> Any:
                 continue
             # The same key on a retry: a child already sent is not sent twice.
             receipt = store.store_update(
-                updates[index], school_id=field.data,
+                updates[index],
+                school_id=field.data,
                 idempotency_key=f"{form.submission_id.data}:{index}",
             )
             receipts.append((updates[index], schools.school(receipt.school_id), receipt))
     except SQLAlchemyError as error:
         # The type only: a database error's message can quote the values it was given.
         current_app.logger.warning("school inbox unreachable (%s)", type(error).__name__)
-        return _render_preview(plan, form, updates, inbox_error=True, sent_before=receipts,
-                               status=503)
-    on_paper = [updates[index] for index, field in enumerate(form.schools)
-                if field.data == ON_PAPER]
-    return render_template("school/sent.html", receipts=receipts, on_paper=on_paper, form=form,
-                           title=_("Sent to the school"))
-
-
+        return _render_preview(
+            plan, form, updates, inbox_error=True, sent_before=receipts, status=503
+        )
+    on_paper = [
+        updates[index] for index, field in enumerate(form.schools) if field.data == ON_PAPER
+    ]
+    return render_template(
+        "school/sent.html",
+        receipts=receipts,
+        on_paper=on_paper,
+        form=form,
+        title=_("Sent to the school"),
+    )
 
 
 @bp.route("/contacts.vcf")
 def contacts_vcf() -> Any:
     """The plan's contacts as vCards, for the family's own phone (nothing goes to a school)."""
-    plan = state.current_plan()
+    plan = device.plan
     contacts = school_contacts(plan)
     if not contacts:
         return redirect(url_for("school.review"))

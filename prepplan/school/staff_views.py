@@ -25,9 +25,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from prepplan.school import accounts, exports, labels, store
+from prepplan.forms import ConfirmForm
+from prepplan.school import accounts, database, exports, labels, models, store
 from prepplan.school.encryption import RecordUnreadable
-from prepplan.school.forms import ActionForm, ExportForm, LoginForm
+from prepplan.school.forms import ExportForm, LoginForm
+from prepplan.school.record import SchoolUpdate
 from prepplan.security import attachment
 
 bp = Blueprint("staff", __name__, url_prefix="/<lang:lang>/staff")
@@ -41,7 +43,7 @@ def _labels() -> dict:
 def staff_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        with store.session() as db:
+        with database.session() as db:
             staff = accounts.signed_in_staff(db)
         if staff is None:
             return redirect(url_for("staff.login"))
@@ -57,7 +59,7 @@ def login() -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            with store.session() as db:
+            with database.session() as db:
                 account = accounts.check_login(db, form.email.data, form.password.data)
                 if account is not None:
                     store.audit(db, account.email, "login")
@@ -71,13 +73,12 @@ def login() -> Any:
             form.email.errors = [_("The e-mail address or password is not right.")]
             status = 401
     errors = form.error_list()
-    return render_template("school/staff/login.html", form=form, errors=errors,
-                           form_errors=bool(errors)), status
+    return render_template("school/staff/login.html", form=form, errors=errors), status
 
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Response:
-    if ActionForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit():
         accounts.end_session()
     return redirect(url_for("staff.login"))
 
@@ -93,46 +94,62 @@ def updates() -> Any:
     store.purge_entered(current_app.config["RETENTION_DAYS"])
     show = _show(request.args.get("show"))
     rows = []
-    with store.session() as db:
-        stored = store.updates_for_schools(db, list(g.staff.school_ids),
-                                           None if show == "all" else show)
+    with database.session() as db:
+        stored = store.updates_for_schools(
+            db, list(g.staff.school_ids), None if show == "all" else show
+        )
         for row in stored:
             try:
                 rows.append((row, store.open_update(row)))
             except RecordUnreadable:
                 rows.append((row, None))
         store.audit(db, g.staff.email, "list")
-    return render_template("school/staff/list.html", rows=rows, show=show,
-                           export_form=ExportForm(), action_form=ActionForm())
+    return render_template(
+        "school/staff/list.html",
+        rows=rows,
+        show=show,
+        export_form=ExportForm(),
+        action_form=ConfirmForm(),
+    )
 
 
-def _own_update(db, reference: str) -> store.StoredUpdate:
+def _own_update(db, reference: str) -> models.StoredUpdate:
     row = store.update_for_schools(db, reference, list(g.staff.school_ids))
     if row is None:
         abort(404)
     return row
 
 
+def _opened_own_update(
+    db: Any, reference: str, action: str
+) -> tuple[models.StoredUpdate, SchoolUpdate | None]:
+    """One of the signed-in staff's updates and its record (None if the keys cannot open it),
+    the opening written to the audit trail."""
+    row = _own_update(db, reference)
+    try:
+        record = store.open_update(row)
+    except RecordUnreadable:
+        record = None
+    store.audit(db, g.staff.email, action, row.reference, row.school_id)
+    return row, record
+
+
 @bp.route("/updates/<reference>")
 @staff_required
 def update(reference: str) -> Any:
-    with store.session() as db:
-        row = _own_update(db, reference)
-        try:
-            record = store.open_update(row)
-        except RecordUnreadable:
-            record = None
-        store.audit(db, g.staff.email, "view", row.reference, row.school_id)
-    return render_template("school/staff/update.html", row=row, record=record,
-                           action_form=ActionForm())
+    with database.session() as db:
+        row, record = _opened_own_update(db, reference, "view")
+    return render_template(
+        "school/staff/update.html", row=row, record=record, action_form=ConfirmForm()
+    )
 
 
 @bp.route("/updates/<reference>/entered", methods=["POST"])
 @staff_required
 def mark_entered(reference: str) -> Response:
-    if not ActionForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
-    with store.session() as db:
+    with database.session() as db:
         row = _own_update(db, reference)
         store.mark_entered(row, g.staff.id)
         store.audit(db, g.staff.email, "entered", row.reference, row.school_id)
@@ -144,15 +161,15 @@ def mark_entered(reference: str) -> Response:
 def form_pdf(reference: str) -> Response:
     from prepplan.school.printable import render_school_form
 
-    with store.session() as db:
-        row = _own_update(db, reference)
-        try:
-            record = store.open_update(row)
-        except RecordUnreadable:
-            abort(410)
-        store.audit(db, g.staff.email, "export-form", row.reference, row.school_id)
-    return attachment(render_school_form([record]), "application/pdf",
-                       f"school-contact-update-{row.reference}.pdf")
+    with database.session() as db:
+        row, record = _opened_own_update(db, reference, "export-form")
+        if record is None:
+            abort(410)  # the audit entry goes too: nothing was exported
+    return attachment(
+        render_school_form([record]),
+        "application/pdf",
+        f"school-contact-update-{row.reference}.pdf",
+    )
 
 
 @bp.route("/export", methods=["POST"])
@@ -161,11 +178,12 @@ def export() -> Any:
     form = ExportForm()
     references = request.form.getlist("reference")[:500]
     if not form.validate_on_submit() or not references:
-        return redirect(url_for("staff.updates", show=_show(request.args.get("show")),
-                                nothing_selected=1))
+        return redirect(
+            url_for("staff.updates", show=_show(request.args.get("show")), nothing_selected=1)
+        )
     make_csv, filename = exports.CSV_EXPORTS[form.format.data]
     records = []
-    with store.session() as db:
+    with database.session() as db:
         for reference in references:
             row = store.update_for_schools(db, reference, list(g.staff.school_ids))
             if row is None:
@@ -174,10 +192,9 @@ def export() -> Any:
                 records.append(store.open_update(row))
             except RecordUnreadable:
                 continue
-            store.audit(db, g.staff.email, f"export-{form.format.data}", row.reference,
-                        row.school_id)
+            store.audit(
+                db, g.staff.email, f"export-{form.format.data}", row.reference, row.school_id
+            )
     if not records:
         abort(404)
     return attachment(make_csv(records), "text/csv; charset=utf-8", filename)
-
-

@@ -1,5 +1,6 @@
 """Translated labels for the plan's coded choices, shared by the flow and the documents."""
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 RELATIONSHIP_LABELS = {
@@ -28,6 +29,21 @@ PHONE_KIND_LABELS = {
     "work": _l("Work"),
     "other": _l("Other phone"),
 }
+
+# A phone's kind when it can also receive text messages: whole sentences for translators, not a
+# kind glued to a phrase.
+CAN_TEXT_LABELS = {
+    "mobile": _l("Mobile, can text"),
+    "home": _l("Home, can text"),
+    "work": _l("Work, can text"),
+    "other": _l("Other phone, can text"),
+}
+
+
+def phone_kind_labels(can_text: bool) -> dict[str, LazyString]:
+    """The labels for a phone's kind, saying so when it can receive text messages."""
+    return CAN_TEXT_LABELS if can_text else PHONE_KIND_LABELS
+
 
 DOCUMENT_KIND_LABELS = {
     "birth_certificates": _l("Birth certificates"),

@@ -1,0 +1,63 @@
+"""Text in two languages at once: the reader's language with English beneath it, for bilingual
+plans, wallet cards (always), and the school form (English first: it is for the office).
+
+One policy everywhere:
+- the translation, then the English (or English first, when asked for);
+- English once only when the two are the same (no catalog entry yet, or an English reader);
+- the English marked ``lang="en"`` (and ``dir="ltr"``), so screen readers and hyphenation
+  read it as English and right-to-left pages keep it in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+_TRANSLATED = Markup('<span class="tr">{}</span>')
+_ENGLISH = Markup('<span class="en" lang="en" dir="ltr">{}</span>')
+
+
+def pair(translated: object, english: object, *, english_first: bool = False) -> Markup:
+    """The two renderings of one text, the second beneath the first (see the stylesheets)."""
+    translated, english = str(translated), str(english)
+    if translated == english:
+        # Said once: as the office's English on the school form, as plain text elsewhere.
+        return _ENGLISH.format(english) if english_first else escape(translated)
+    parts = [_TRANSLATED.format(translated), _ENGLISH.format(english)]
+    if english_first:
+        parts.reverse()
+    return Markup(" ").join(parts)
+
+
+def rendered(
+    render: Callable[[], object], *, english: bool = True, english_first: bool = False
+) -> Markup:
+    """``render()`` in the current language and, when ``english``, again in English."""
+    translated = render()
+    if not english or str(get_locale() or "en") == "en":
+        return _ENGLISH.format(translated) if english_first else escape(translated)
+    with force_locale("en"):
+        source = render()
+    return pair(translated, source, english_first=english_first)
+
+
+def both(
+    message: str, english: bool = True, *, english_first: bool = False, **variables: object
+) -> Markup:
+    """A message in the current language with the English original beneath it:
+    ``{{ both("Emergency contacts") }}``. Extracted like ``_`` (see babel.cfg and dev.sh)."""
+    return rendered(lambda: _(message, **variables), english=english, english_first=english_first)
+
+
+def label(
+    labels: Mapping[str, object], code: str, english: bool = False, *, english_first: bool = False
+) -> Markup:
+    """A coded choice (relationship, phone kind, document kind) from ``labels`` (lazy
+    translations by code), with the English beneath when asked for."""
+    text = labels.get(code)
+    if text is None:
+        return escape(code)
+    return rendered(lambda: str(text), english=english, english_first=english_first)

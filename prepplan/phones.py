@@ -1,0 +1,79 @@
+"""Phone numbers, in one place: read as people type them, checked, kept in E.164, written for
+each reader (a page or PDF in the family's language, an office CSV, a vCard).
+
+The plan keeps both what the family typed and the E.164 form (plan.model.Phone); everything
+downstream writes the E.164 form when there is one, and what was typed otherwise.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+from flask_babel import get_locale
+
+from prepplan.plan.model import Phone
+
+
+def parse(typed: str) -> phonenumbers.PhoneNumber | None:
+    """A number as people type it: US by default, international with + or 011."""
+    cleaned = typed.strip()
+    if cleaned.startswith("011"):
+        cleaned = "+" + cleaned[3:]
+    try:
+        number = phonenumbers.parse(cleaned, "US")
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def is_valid(typed: str) -> bool:
+    return parse(typed) is not None
+
+
+def to_e164(typed: str) -> str:
+    """The E.164 form ("+15085550142"), or "" when the number cannot be read."""
+    number = parse(typed)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else ""
+
+
+def phone_from_typed(
+    typed: str | None, kind: str = "mobile", can_text: bool = False
+) -> Phone | None:
+    """The plan's Phone for what the family typed; None for an empty box."""
+    typed = (typed or "").strip()
+    if not typed:
+        return None
+    return Phone(number=typed, e164=to_e164(typed), kind=kind, can_text=can_text)
+
+
+def best_form(e164: str, typed: str) -> str:
+    """What to write down: the E.164 form when the number could be read, else what was typed."""
+    return e164 or typed
+
+
+def for_reader(e164_or_typed: str, language: str | None = None) -> str:
+    """A phone number as its reader expects it: US numbers in national form for readers of
+    English and Spanish, international form otherwise (it reads the same in every country)."""
+    try:
+        number = phonenumbers.parse(e164_or_typed, "US")
+    except phonenumbers.NumberParseException:
+        return e164_or_typed
+    if not phonenumbers.is_valid_number(number):
+        return e164_or_typed
+    reader = language or str(get_locale() or "en")
+    if number.country_code == 1 and reader.split("_")[0] in ("en", "es"):
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def export_cell(e164: str, typed: str) -> str:
+    """A number an office system accepts: North American numbers as 508-555-0142 (a leading
+    "+" would be neutralised as a formula), others in E.164 (the office sees the apostrophe)."""
+    if e164.startswith("+1") and len(e164) == 12 and e164[1:].isdigit():
+        digits = e164[2:]
+        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    return best_form(e164, typed)
+
+
+def vcard_value(e164: str, typed: str) -> str:
+    """A vCard TEL value: E.164 dials from any phone in any country."""
+    return best_form(e164, typed)
