@@ -657,7 +657,7 @@ def test_staff_accounts_come_from_the_command_line(inbox_app):
 
 def test_login_and_a_staff_member_sees_only_their_schools(inbox_app, example_plan, give_plan):
     mine = sent_updates(inbox_app, example_plan, give_plan)
-    other = sent_updates(inbox_app, example_plan, give_plan, schools=("north-high", ""))[0]
+    other = sent_updates(inbox_app, example_plan, give_plan, schools=("north-high", "paper"))[0]
     create_staff(inbox_app)
     anonymous = inbox_app.test_client()
     assert anonymous.get("/en/staff/").status_code == 302
@@ -771,7 +771,7 @@ def test_purge_command_and_retention_on_the_staff_list(
     result = run_cli(app, "purge")
     assert result.exit_code == 0 and "Deleted 2 update(s)" in result.output
     assert rows(app, "school_updates") == []
-    refs = sent_updates(app, example_plan, give_plan, schools=("chandler-elementary", ""))
+    refs = sent_updates(app, example_plan, give_plan, schools=("chandler-elementary", "paper"))
     client.post(f"/en/staff/updates/{refs[0]}/entered")
     client.get("/en/staff/")  # the list purges too, no cron needed
     assert rows(app, "school_updates") == []
