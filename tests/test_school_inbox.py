@@ -206,7 +206,7 @@ def test_review_lists_each_child_with_removal_boxes_and_a_note(app, client, exam
 def test_preview_shows_exactly_the_record_and_asks_for_agreement(app, client, example_plan):
     give_plan(app, client, example_plan)
     page = preview(client)
-    for expected in ("Carmen Ortega", "Thu Trần", "Fatima Haddad", "Pedro Páramo",
+    for expected in ("Carmen Ortega", "Trần Thu", "Fatima Haddad", "Pedro Páramo",
                      "Sofía toma el autobús 14.", 'name="agree"', "Chandler Elementary"):
         assert expected in page, expected
     for private in ("A123-456-789", "girasol", "Community Legal Aid", "Consulado", "Peanuts",

@@ -75,7 +75,7 @@ def test_one_record_per_child_with_guardians_first_then_contacts_in_calling_orde
                                     school="Chandler Elementary Community School", grade="5",
                                     student_id="")
     names = [c.full_name for c in sofia.contacts]
-    assert names == ["María José Ramírez Ortega", "Luis Ramírez", "Carmen Ortega", "Thu Trần",
+    assert names == ["María José Ramírez Ortega", "Luis Ramírez", "Carmen Ortega", "Trần Thu",
                      "Fatima Haddad"]
     assert [c.priority for c in sofia.contacts] == [1, 2, 3, 4, 5]
     mother, father, carmen, thu, fatima = sofia.contacts

@@ -13,7 +13,18 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
+
+from prepplan.plan.names import NameOrder, full_name, name_order
+from prepplan.plan.text import clean_line, clean_text
 
 # Bounds for what a family can type. The forms use the same numbers (flow/forms.py).
 SHORT_TEXT = 120
@@ -25,9 +36,11 @@ MAX_CHILDREN = 10
 MAX_CONTACTS = 8
 MAX_PHONES = 2
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_TEXT)]
-MediumText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MEDIUM_TEXT)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=LONG_TEXT)]
+# Every text passes through the one input policy (plan/text.py) before its bound is checked:
+# one-line fields, and notes (a textarea in the forms) that keep their line breaks.
+ShortText = Annotated[str, BeforeValidator(clean_line), StringConstraints(max_length=SHORT_TEXT)]
+MediumText = Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=MEDIUM_TEXT)]
+LongText = Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=LONG_TEXT)]
 
 
 def private(default=None, **kwargs):
@@ -82,7 +95,8 @@ class Person(PlanPart):
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.given_name, self.family_name) if part)
+        """In the person's own order (plan/names.py)."""
+        return full_name(self.given_name, self.family_name, name_order(self.language))
 
 
 class Guardian(Person):
@@ -125,9 +139,18 @@ class Child(PlanPart):
     special_needs: LongText = Field("", description="Special needs, IEP or 504 plan.")
     routines: LongText = Field("", description="Routines and comfort notes for a caregiver.")
 
+    # A child has no language of their own: the plan sets this from its language when it is
+    # validated (Plan._children_name_order; the rule is in plan/names.py).
+    _name_order: NameOrder = PrivateAttr("given_first")
+
+    @property
+    def name_order(self) -> NameOrder:
+        return self._name_order
+
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.given_name, self.family_name) if part)
+        """In the order of the language the family reads the plan in (plan/names.py)."""
+        return full_name(self.given_name, self.family_name, self._name_order)
 
 
 def new_contact_id() -> str:
@@ -205,6 +228,12 @@ class Plan(PlanPart):
     help: Help = Field(default_factory=Help)
     family_code_word: ShortText = private("", description="For school pickup; kept only here.")
 
+    @model_validator(mode="after")
+    def _children_name_order(self) -> Plan:
+        for child in self.children:
+            child._name_order = name_order(self.language)
+        return self
+
     # Lookups the flow and the documents share.
     def contact_by_id(self, contact_id: str) -> Contact | None:
         return next((c for c in self.contacts if c.id == contact_id), None)
@@ -218,13 +247,16 @@ class Plan(PlanPart):
         return self.contact_by_id(self.caregiver.backup_contact_id)
 
     @property
-    def family_name(self) -> str:
-        """The name on the cover: the guardians' family names, without repeats."""
+    def cover_name(self) -> str:
+        """The names on the cover and atop every page: the parents' full names, each in its
+        own order (a family name alone reads oddly in Chinese: "陈"); without parents, the
+        children's. A dot between names, not "and": the same in every language and script."""
+        people = self.guardians or self.children
         names: list[str] = []
-        for person in [*self.guardians, *self.children]:
-            if person.family_name and person.family_name not in names:
-                names.append(person.family_name)
-        return " / ".join(names)
+        for person in people:
+            if person.full_name and person.full_name not in names:
+                names.append(person.full_name)
+        return " · ".join(names)
 
     def document(self, kind: str) -> DocumentLocation:
         found = next((d for d in self.documents if d.kind == kind), None)
