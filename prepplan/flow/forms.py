@@ -46,22 +46,26 @@ from prepplan.plan.model import (
     PERSON_LANGUAGES,
     SHORT_TEXT,
 )
+from prepplan.plan.text import clean_line, clean_text
 
 
+# Every text field filters through the input policy (plan/text.py) before its length is judged,
+# so the form and the model count the same characters.
 def short(label, description=None, required_message=None, **kwargs) -> StringField:
     validators = [InputRequired(required_message)] if required_message else [Optional()]
     validators.append(Length(max=SHORT_TEXT, message=TOO_LONG))
-    return StringField(label, validators, description=description, **kwargs)
+    return StringField(label, validators, description=description, filters=[clean_line],
+                       **kwargs)
 
 
 def medium(label, description=None) -> TextAreaField:
     return TextAreaField(label, [Optional(), Length(max=MEDIUM_TEXT, message=TOO_LONG)],
-                         description=description)
+                         description=description, filters=[clean_text])
 
 
 def long_text(label, description=None) -> TextAreaField:
     return TextAreaField(label, [Optional(), Length(max=LONG_TEXT, message=TOO_LONG)],
-                         description=description)
+                         description=description, filters=[clean_text])
 
 
 # --- phones ---------------------------------------------------------------------------------
@@ -94,7 +98,7 @@ def valid_phone(form, field) -> None:
 
 class PhoneForm(Form):
     number = StringField(_l("Phone number"), [Optional(), Length(max=SHORT_TEXT, message=TOO_LONG),
-                                              valid_phone])
+                                              valid_phone], filters=[clean_line])
     kind = SelectField(_l("Type of phone"), choices=options(PHONE_KIND_LABELS),
                        default="mobile")
     can_text = BooleanField(_l("Can receive text messages"))
@@ -105,7 +109,8 @@ def phone_list(min_entries: int = MAX_PHONES) -> FieldList:
 
 
 def single_phone(label) -> StringField:
-    return StringField(label, [Optional(), Length(max=SHORT_TEXT, message=TOO_LONG), valid_phone])
+    return StringField(label, [Optional(), Length(max=SHORT_TEXT, message=TOO_LONG), valid_phone],
+                       filters=[clean_line])
 
 
 # --- dates ----------------------------------------------------------------------------------
@@ -180,7 +185,7 @@ def email_field() -> StringField:
         Optional(), Length(max=SHORT_TEXT, message=TOO_LONG),
         Email(message=_l("Enter an e-mail address like name@example.com."),
               check_deliverability=False),
-    ])
+    ], filters=[clean_line])
 
 
 class GuardianForm(PageForm):
