@@ -17,7 +17,8 @@ PY="$VENV/bin/python"
 # WeasyPrint, Chromium for the browser tests, poppler for looking at PDFs as PNGs.
 RUN_PACKAGES=(python3-venv python3-pip libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
               fonts-noto-core fonts-noto-cjk fonts-dejavu-core)
-TEST_PACKAGES=(chromium poppler-utils)
+# LibreOffice Calc opens the CSV exports in the tests as an office would (tests/test_school_exports.py).
+TEST_PACKAGES=(chromium poppler-utils libreoffice-calc-nogui)
 
 need_debian_packages() {
   local missing=()
