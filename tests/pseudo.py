@@ -31,9 +31,12 @@ def write_pseudo_catalog(folder: Path, locale: str = "es") -> Path:
     method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
     for _file, _line, message, _comments, _context in extract_from_dir(
             str(ROOT / "prepplan"), method_map=method_map, keywords=keywords):
-        ids = message if isinstance(message, tuple) else (message,)
-        pseudo = tuple(f"⟦{text}⟧" for text in ids)
-        catalog.add(message, pseudo if isinstance(message, tuple) else pseudo[0])
+        if isinstance(message, tuple):
+            # One string per plural form of the locale (Spanish has three in CLDR).
+            forms = [message[0], *[message[1]] * (catalog.num_plurals - 1)]
+            catalog.add(message, tuple(f"⟦{text}⟧" for text in forms))
+        else:
+            catalog.add(message, f"⟦{message}⟧")
     messages = folder / locale / "LC_MESSAGES"
     messages.mkdir(parents=True)
     with (messages / "messages.mo").open("wb") as handle:
