@@ -115,7 +115,7 @@ def hostile_plan(example_plan):
     example_plan.contacts[0].given_name = "=HYPERLINK(\"http://evil.example\",\"x\")"
     example_plan.contacts[0].family_name = "+cmd|' /C calc'!A0"
     example_plan.contacts[1].given_name = "-2+3"
-    example_plan.contacts[1].email = "@SUM(1+1)"
+    example_plan.contacts[1].family_name = "@SUM(1+1)"  # (an e-mail must be one now)
     example_plan.children[0].school = "=1+1"
     example_plan.contacts.append(Contact(given_name="Bo", phones=[
         Phone(number="+52 55 1234 5678", e164="+525512345678")]))

@@ -11,17 +11,22 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
     StringConstraints,
+    field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from prepplan.plan.names import NameOrder, full_name, name_order
 from prepplan.plan.text import clean_line, clean_text
@@ -79,18 +84,59 @@ class PlanPart(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
+# The forms' rules, held by the model too, so a plan file or the command line cannot carry a
+# value the forms refuse into a PDF or a school file. Errors name the rule, never the value.
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+
+def readable_phone(typed: str) -> str:
+    """The E.164 form of a number as people type it (US by default, international with + or
+    011), or "" if it is not a phone number. The same reading as the forms' (flow/forms.py)."""
+    cleaned = typed.strip()
+    if cleaned.startswith("011"):
+        cleaned = "+" + cleaned[3:]
+    try:
+        number = phonenumbers.parse(cleaned, "US")
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 class Phone(PlanPart):
     number: ShortText = Field(description="The number as the family typed it.")
-    e164: ShortText = Field("", description="The same number in E.164 form, when it could be read.")
+    e164: ShortText = Field("", description="The same number in E.164 form (set from number).")
     kind: PhoneKind = "mobile"
     can_text: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_phone_number(cls, data: Any) -> Any:
+        """A number the forms would refuse is refused; E.164 always follows the number."""
+        if isinstance(data, dict) and isinstance(data.get("number"), str):
+            typed = str(clean_line(data["number"]))
+            e164 = readable_phone(typed) if typed else ""
+            if typed and not e164:
+                raise PydanticCustomError("phone_number", "not a phone number")
+            data = {**data, "e164": e164}
+        return data
+
+
+def _an_email_address(value: str) -> str:
+    if value:
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError:
+            raise PydanticCustomError("email_address", "not an e-mail address") from None
+    return value
 
 
 class Person(PlanPart):
     given_name: ShortText = ""
     family_name: ShortText = ""
     phones: list[Phone] = Field(default_factory=list, max_length=MAX_PHONES)
-    email: ShortText = ""
+    email: Annotated[ShortText, AfterValidator(_an_email_address)] = ""
     language: PersonLanguage = "en"
 
     @property
@@ -138,6 +184,13 @@ class Child(PlanPart):
     health_insurance: MediumText = ""
     special_needs: LongText = Field("", description="Special needs, IEP or 504 plan.")
     routines: LongText = Field("", description="Routines and comfort notes for a caregiver.")
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _a_birth_date(cls, value: date | None) -> date | None:
+        if value is not None and not EARLIEST_BIRTH_DATE <= value <= date.today():
+            raise PydanticCustomError("birth_date", "not between 1900 and today")
+        return value
 
     # A child has no language of their own: the plan sets this from its language when it is
     # validated (Plan._children_name_order; the rule is in plan/names.py).
