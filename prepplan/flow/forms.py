@@ -22,6 +22,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -348,6 +349,9 @@ class RemoveForm(PageForm):
 
 class UploadForm(PageForm):
     plan_file = FileField(_l("Your plan file or last year's plan PDF"))
+    # The confirmation page (flow/upload_confirm.html) sends the file's plan back in the page,
+    # so nothing is kept on the server while the family decides.
+    confirmed_plan = HiddenField()
 
 
 class DocumentOptionsForm(FlaskForm):
