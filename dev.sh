@@ -13,10 +13,11 @@ cd "$(dirname "$0")"
 
 VENV=${PREPPLAN_VENV:-.venv}
 PY="$VENV/bin/python"
-# What the PDF and the tests need from Debian: fonts for all eight languages, Pango for
-# WeasyPrint, Chromium for the browser tests, poppler for looking at PDFs as PNGs.
+# What the PDF and the tests need from Debian: fonts for all eight languages and for emoji
+# (a family's "Inés 🌻" must not print as a box), Pango for WeasyPrint, Chromium for the browser
+# tests, poppler for looking at PDFs as PNGs.
 RUN_PACKAGES=(python3-venv python3-pip libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-              fonts-noto-core fonts-noto-cjk fonts-dejavu-core)
+              fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core)
 # LibreOffice Calc opens the CSV exports in the tests as an office would (tests/test_school_exports.py).
 TEST_PACKAGES=(chromium poppler-utils libreoffice-calc-nogui)
 
