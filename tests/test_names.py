@@ -71,12 +71,17 @@ def vietnamese_family(example_plan) -> Plan:
     return Plan.model_validate(plan)
 
 
-def test_the_plan_keeps_the_parts_and_the_child_follows_the_plans_language(example_plan):
+def test_the_plan_keeps_the_parts_and_a_child_follows_their_parent(example_plan):
     plan = vietnamese_family(example_plan)
     assert plan.children[0].given_name == "Thị Hoa" and plan.children[0].family_name == "Nguyễn"
+    assert plan.children[0].full_name == "Nguyễn Thị Hoa"  # as Nguyễn Văn Nam writes his
+    assert plan.children[1].full_name == "Mateo Ramírez"  # as Luis Ramírez writes his
+    plan.language = "en"  # read in English: still the family's order
     assert plan.children[0].full_name == "Nguyễn Thị Hoa"
-    plan.language = "en"  # the same family reading in English: the child's name as typed
-    assert plan.children[0].full_name == "Thị Hoa Nguyễn"
+    # With no parent of the same family name, the plan's language decides.
+    plan.children[1].family_name = "Trần"
+    plan.language = "vi"
+    assert plan.children[1].full_name == "Trần Mateo"
 
 
 def test_chinese_and_vietnamese_names_in_the_plan_pdf(app, example_plan):

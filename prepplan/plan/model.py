@@ -284,7 +284,9 @@ class Plan(PlanPart):
     @model_validator(mode="after")
     def _children_name_order(self) -> Plan:
         for child in self.children:
-            child._name_order = name_order(self.language)
+            parent = next((g for g in self.guardians
+                           if g.family_name and g.family_name == child.family_name), None)
+            child._name_order = name_order(parent.language if parent else self.language)
         return self
 
     # Lookups the flow and the documents share.

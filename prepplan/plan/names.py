@@ -12,13 +12,12 @@ The rule, and why:
 2. Otherwise the person's language decides: Chinese, Vietnamese, Korean, Japanese, Hungarian,
    Khmer and Mongolian put the family name first, with a space ("Lê Thị Mai", "Chen Jiahao").
    A guardian or contact has a language of their own on the plan.
-3. A child has no language field. A child's name follows the language the family reads the
-   plan in (``Plan.language``): the family typed the name, and the language they chose to read
-   is the one signal about the child that is always there. The guardians' languages were the
-   other candidate, but a plan may have no guardian, or parents with different languages.
-   A family reading Chinese who typed a Latin name ("Emily", "Chen") gets "Chen Emily", as
-   pinyin names are written; a family who wants another order reads the plan in another
-   language or types the name in one field.
+3. A child has no language field. A child's name is written the way the parent who shares the
+   child's family name writes their own (Nguyễn Văn Nam's daughter is "Nguyễn Thị Hoa", Luis
+   Ramírez's son is "Mateo Ramírez" even in a plan read in Vietnamese); with no such parent,
+   in the order of the language the family reads the plan in (``Plan.language``), the one
+   signal about the child that is always there. The reader's language alone would print
+   "Ramírez Mateo" in a Spanish-speaking family's Vietnamese copy.
 4. Anything else: given name first.
 
 The order never changes with the reader's language: the caregiver's English copy of a
