@@ -199,3 +199,13 @@ def test_arabic_plan_keeps_a_latin_name_whole(app, client):
     assert "فاطمة حداد" in text
     assert "José Luis Ortega 🌻" in text
     assert not any(c in BIDI_CONTROLS for c in text)
+
+
+def test_a_name_of_invisible_characters_only_is_no_name(walker):
+    response = walker.post("contacts/0", {"given_name": "\u202e\u200e\x07", "relationship":
+                                          "neighbor", "language": "en",
+                                          "phones-0-number": "508 555 0142"},
+                           expect_redirect=False)
+    assert response.status_code == 200
+    assert "Enter the given name of this contact." in response.get_data(as_text=True)
+    assert walker.plan().contacts == []

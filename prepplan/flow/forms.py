@@ -29,7 +29,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import TextInput
 
 from prepplan.flow.choices import (
@@ -53,7 +60,8 @@ from prepplan.plan.text import clean_line, clean_text
 # Every text field filters through the input policy (plan/text.py) before its length is judged,
 # so the form and the model count the same characters.
 def short(label, description=None, required_message=None, **kwargs) -> StringField:
-    validators = [InputRequired(required_message)] if required_message else [Optional()]
+    # DataRequired judges the filtered text: a name of invisible characters only is no name.
+    validators = [DataRequired(required_message)] if required_message else [Optional()]
     validators.append(Length(max=SHORT_TEXT, message=TOO_LONG))
     return StringField(label, validators, description=description, filters=[clean_line],
                        **kwargs)
