@@ -6,7 +6,7 @@ import os
 bind = os.environ.get("PREPPLAN_BIND", "127.0.0.1:5000")
 workers = int(os.environ.get("PREPPLAN_WORKERS", min(4, multiprocessing.cpu_count() * 2)))
 timeout = 60  # a plan PDF in Chinese takes a few seconds on a slow machine
-# The family's unfinished plan travels in its cookies (prepplan/flow/state.py): a large family
+# The family's unfinished plan travels in its cookies (prepplan/plan_state.py): a large family
 # sends a Cookie header far bigger than the default 8 kB limit (up to MAX_CHUNKS x 3.8 kB).
 # A proxy in front needs the same room (nginx: large_client_header_buffers 4 640k).
 limit_request_field_size = 640 * 1024

@@ -55,7 +55,8 @@ def pdf_command(
     try:
         plan = load_plan(plan_file.read_bytes())
     except PlanFileError as error:
-        message = f"{plan_file}: not a usable plan file ({error.reason})"
+        # The reason and where in the file (never the values, which may be personal).
+        message = f"{plan_file}: not a usable plan file ({error})"
         raise click.ClickException(message) from None
     code = site_language(language or plan.language).code
     output.write_bytes(

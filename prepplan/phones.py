@@ -66,11 +66,9 @@ def for_reader(e164_or_typed: str, language: str | None = None) -> str:
 
 
 def export_cell(e164: str, typed: str) -> str:
-    """A number an office system accepts: North American numbers as 508-555-0142 (a leading
-    "+" would be neutralised as a formula), others in E.164 (the office sees the apostrophe)."""
-    if e164.startswith("+1") and len(e164) == 12 and e164[1:].isdigit():
-        digits = e164[2:]
-        return f"{digits[:3]}-{digits[3:6]}-{digits[6:]}"
+    """A number for an office system's CSV import: E.164 ("+15085550142") when the number could
+    be read, one form every system accepts, with the country code a family abroad needs; else as
+    typed. A number is never taken for a formula (school/exports.py neutralises formulas only)."""
     return best_form(e164, typed)
 
 

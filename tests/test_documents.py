@@ -98,14 +98,14 @@ def test_family_data_is_in_the_right_sections(app, example_plan):
         pages = pages_text(render_plan_pdf(example_plan, language="en"))
 
     cover = pages[0]
-    assert "Ramírez Ortega / Ramírez" in cover
+    assert "María José Ramírez Ortega · Luis Ramírez" in cover
     assert "November 2, 2026" in cover  # made on
     assert "November 2, 2027" in cover  # review by: a year later
     assert "Carmen Ortega; Thu Trần" in cover  # who holds copies
 
     contacts = page_with(pages, "Emergency contacts: call in this order")
     # Calling order, phones in the reader's format, language names, permissions.
-    assert contacts.index("Carmen Ortega") < contacts.index("Thu Trần") < contacts.index("Fatima")
+    assert contacts.index("Carmen Ortega") < contacts.index("Trần Thu") < contacts.index("Fatima")
     assert "(508) 555-0123" in contacts
     assert "Mobile, can text" in contacts
     assert "Vietnamese" in contacts
@@ -122,7 +122,7 @@ def test_family_data_is_in_the_right_sections(app, example_plan):
     assert "Mateo Ramírez" in mateo and "blue blanket" in mateo
 
     caregiver = page_with(pages, "What the caregiver needs to know")
-    assert "Carmen Ortega" in caregiver and "Thu Trần" in caregiver
+    assert "Carmen Ortega" in caregiver and "Trần Thu" in caregiver
     for note in (
         "40 Oak Avenue",
         "St. Paul's",
@@ -229,7 +229,7 @@ def test_metadata_title_language_and_tags(app, example_plan):
             reader = PdfReader(io.BytesIO(render_plan_pdf(example_plan, language=code)))
             root = reader.trailer["/Root"]
             assert root["/Lang"] == lang
-            assert "Ramírez Ortega / Ramírez" in reader.metadata.title
+            assert "María José Ramírez Ortega · Luis Ramírez" in reader.metadata.title
             # Tagged for screen readers (PDF/UA).
             assert root["/MarkInfo"]["/Marked"].value is True
             assert "/StructTreeRoot" in root

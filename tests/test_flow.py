@@ -22,7 +22,7 @@ def test_walking_the_whole_flow_keeps_every_answer(client, example_plan):
     assert [c.full_name for c in kept.contacts] == [c.full_name for c in example_plan.contacts]
     assert kept.contacts[0].may_pick_up and kept.contacts[0].interpreter_needed
     assert kept.primary_caregiver.full_name == "Carmen Ortega"
-    assert kept.backup_caregiver.full_name == "Thu Trần"
+    assert kept.backup_caregiver.full_name == "Trần Thu"
     assert kept.out_of_area_contact.phones[0].e164 == "+525512345678"
     assert kept.document("immigration_papers").where == "Locked box under the bed"
     assert kept.help.consulate.name == example_plan.help.consulate.name

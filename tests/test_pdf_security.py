@@ -179,7 +179,7 @@ def test_a_familys_words_cannot_add_fetches_or_attachments(app, listener):
     image = f'<img src="{remote}">'
     plan = Plan(
         children=[Child(given_name=attach, family_name=image, routines=hostile, allergies=hostile)],
-        contacts=[Contact(given_name=image, email=attach)],
+        contacts=[Contact(given_name=image, family_name=attach)],  # (an e-mail must be one)
         family_code_word=attach,
     )
     with app.app_context():

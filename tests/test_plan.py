@@ -129,4 +129,4 @@ def test_a_refusal_never_quotes_the_file():
 def test_children_names_and_bounds_are_enforced_by_the_model():
     with pytest.raises(ValueError):
         Plan(children=[Child(given_name=str(i)) for i in range(MAX_CHILDREN + 1)])
-    assert Plan().family_name == ""
+    assert Plan().cover_name == ""

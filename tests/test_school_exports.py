@@ -52,7 +52,7 @@ def test_edfi_csv_has_one_row_per_student_and_contact(example_plan):
     assert mother["Relation"] == "uri://ed-fi.org/RelationDescriptor#Mother"
     assert mother["ContactPriority"] == "1" and mother["PrimaryContactStatus"] == "true"
     assert mother["LegalGuardian"] == "true" and mother["LivesWith"] == ""
-    assert mother["Telephone1Number"] == "508-555-0142"
+    assert mother["Telephone1Number"] == "+15085550142"  # E.164, no apostrophe
     assert mother["Telephone1Type"] == "uri://ed-fi.org/TelephoneNumberTypeDescriptor#Mobile"
     assert mother["Telephone1TextMessageCapabilityIndicator"] == "true"
     assert mother["Language"] == "uri://ed-fi.org/LanguageDescriptor#spa"
@@ -92,7 +92,7 @@ def test_powerschool_csv_uses_its_import_columns_and_leaves_school_ids_blank(exa
     assert thu["First Name"] == "Thu" and thu["Last Name"] == "Trần"
     assert thu["Relationship Type"] == "Friend" and thu["Contact Priority Order"] == "4"
     assert thu["Contact Allow School Pickup"] == "Yes" and thu["Is Emergency Contact"] == "Yes"
-    assert thu["Phone 1 Number"] == "774-555-0168" and thu["Phone 1 Is SMS"] == "Yes"
+    assert thu["Phone 1 Number"] == "+17745550168" and thu["Phone 1 Is SMS"] == "Yes"
     assert thu["Preferred Language"] == "Vietnamese"
     assert rows[4]["Contact Allow School Pickup"] == "No"
     assert rows[-1]["First Name"] == "Juan"
@@ -121,6 +121,9 @@ def test_every_relationship_and_language_maps_to_a_school_value():
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),
+        ("-Ortega", "'-Ortega"),
+        ("+15085550142", "+15085550142"),  # E.164: a spreadsheet reads a number, runs nothing
+        ("-5", "-5"),
         ("Ana", "Ana"),
         ("a=b", "a=b"),
         ("", ""),
@@ -134,7 +137,7 @@ def hostile_plan(example_plan):
     example_plan.contacts[0].given_name = '=HYPERLINK("http://evil.example","x")'
     example_plan.contacts[0].family_name = "+cmd|' /C calc'!A0"
     example_plan.contacts[1].given_name = "-2+3"
-    example_plan.contacts[1].email = "@SUM(1+1)"
+    example_plan.contacts[1].family_name = "@SUM(1+1)"  # (an e-mail must be one now)
     example_plan.children[0].school = "=1+1"
     example_plan.contacts.append(
         Contact(given_name="Bo", phones=[Phone(number="+52 55 1234 5678", e164="+525512345678")])
@@ -157,12 +160,16 @@ def test_no_csv_cell_can_run_as_a_formula(example_plan, make_csv):
         for cell in row
     ]
     assert cells
-    offenders = [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
+    offenders = [
+        cell
+        for cell in cells
+        if cell.startswith(FORMULA_STARTS) and not exports.PLAIN_NUMBER.fullmatch(cell)
+    ]
     assert offenders == []
     # The text is still all there for the office to read.
     assert '\'=HYPERLINK("http://evil.example","x")' in cells
     assert '\'@evil, "quoted"\nsecond line' in cells
-    assert "'+525512345678" in cells  # a non-US number keeps its E.164 form, neutralised
+    assert "+525512345678" in cells and "'+525512345678" not in cells  # E.164, as it is
 
 
 def test_vcards_one_per_contact_escaped_and_folded(app, example_plan):
@@ -176,8 +183,8 @@ def test_vcards_one_per_contact_escaped_and_folded(app, example_plan):
     text = data.decode("utf-8")
     assert text.count("BEGIN:VCARD") == text.count("END:VCARD") == len(contacts) == 5
     assert "N:Ortega\\; de la Cruz\\, \\\\ Jr.;Carmen;;;" in text
-    assert "TEL;TYPE=CELL:+15085550142" in text
-    assert "TEL;TYPE=WORK:+15085550100" in text
+    assert "TEL;TYPE=CELL,VOICE,TEXT:+15085550142" in text
+    assert "TEL;TYPE=WORK,VOICE:+15085550100" in text
     assert "EMAIL;TYPE=INTERNET:carmen.ortega@example.org" in text
     assert "NOTE:Neighbor · Call order: 5 · May not pick up the children" in text
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
@@ -237,3 +244,111 @@ def test_printable_form(app, example_plan, language):
         assert word in text, word
     if language == "en":
         assert "español" not in text
+
+
+def open_in_spreadsheet(tmp_path, files: dict[str, bytes]) -> dict[str, list[list]]:
+    """Each CSV opened by LibreOffice Calc as an office would (comma-separated, UTF-8, formulas
+    evaluated), saved as XLSX and read back cell by cell. Debian: libreoffice-calc-nogui."""
+    import shutil
+    import subprocess
+
+    import openpyxl
+
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice Calc is needed: ./dev.sh test installs libreoffice-calc-nogui"
+    for name, data in files.items():
+        (tmp_path / f"{name}.csv").write_bytes(data)
+    # Tokens: comma, double quote, UTF-8, from line 1, default formats, default language,
+    # quoted fields not forced to text, no special numbers, 3 export-only tokens, and the 13th,
+    # "evaluate formulas" on: the worst case, as Excel does.
+    subprocess.run(
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--infilter=CSV:44,34,76,1,,0,false,false,false,false,false,-1,true",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(tmp_path / "xlsx"),
+            *[str(tmp_path / f"{name}.csv") for name in files],
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    sheets = {}
+    for name in files:
+        book = openpyxl.load_workbook(tmp_path / "xlsx" / f"{name}.xlsx")
+        sheets[name] = [list(row) for row in book.active.iter_rows()]
+    return sheets
+
+
+def test_a_real_spreadsheet_runs_no_formula_and_keeps_names_and_numbers(tmp_path, example_plan):
+    plan = hostile_plan(example_plan)
+    plan.contacts[2].given_name, plan.contacts[2].family_name = "家豪", "陈"
+    updates = updates_for(plan, removals=[["=cmd()"]], notes=["=1+1"], submitted_by="-me")
+    control = b"Name,Phone\r\n=1+1,+15085550142\r\n"  # no neutralising: the engine runs it
+    sheets = open_in_spreadsheet(
+        tmp_path,
+        {
+            "edfi": exports.edfi_csv(updates),
+            "powerschool": exports.powerschool_csv(updates),
+            "control": control,
+        },
+    )
+    assert sheets["control"][1][0].data_type == "f", "the spreadsheet must evaluate formulas"
+
+    for name, header in (
+        ("edfi", exports.EDFI_HEADER),
+        ("powerschool", exports.POWERSCHOOL_HEADER),
+    ):
+        rows = sheets[name]
+        assert [cell.value for cell in rows[0]] == header
+        cells = [cell for row in rows[1:] for cell in row]
+        assert all(cell.data_type != "f" for cell in cells), name
+        values = {str(cell.value) for cell in cells if cell.value is not None}
+        # Names in every script arrive intact; hostile ones as the text the family typed.
+        for text in (
+            "María José",
+            "Ramírez Ortega",
+            "家豪",
+            "陈",
+            "Chandler Elementary Community School",
+            '\'=HYPERLINK("http://evil.example","x")',
+            "'+cmd|' /C calc'!A0",
+            "'-2+3",
+            "'=1+1",
+            "'-me",
+        ):
+            assert text in values, (name, text)
+        # E.164 numbers, no apostrophe: a spreadsheet reads them as numbers, digits intact.
+        phone_column = header.index("Telephone1Number" if name == "edfi" else "Phone 1 Number")
+        phones = [row[phone_column].value for row in rows[1:] if row[phone_column].value]
+        assert 15085550142 in phones and 525512345678 in phones
+        assert all(isinstance(phone, int) for phone in phones), phones
+
+
+def test_vcard_phone_types_read_by_an_address_book_parser(example_plan):
+    import vobject
+
+    example_plan.contacts[0].phones = [
+        Phone(number="508 555 0142", e164="+15085550142", kind="mobile", can_text=True),
+        Phone(number="508 555 0100", e164="+15085550100", kind="work", can_text=True),
+    ]
+    example_plan.contacts[1].phones = [
+        Phone(number="508 555 0111", e164="+15085550111", kind="home", can_text=False)
+    ]
+    contacts = updates_for(example_plan)[0].contacts
+    cards = list(vobject.readComponents(exports.vcards(contacts).decode("utf-8")))
+    assert len(cards) == len(contacts)
+
+    def phone_types(card):
+        return {tel.value: {t.upper() for t in tel.params["TYPE"]} for tel in card.contents["tel"]}
+
+    carmen = phone_types(cards[2])  # after the two parents
+    assert carmen["+15085550142"] == {"CELL", "VOICE", "TEXT"}
+    assert carmen["+15085550100"] == {"WORK", "VOICE", "TEXT"}  # texts, and no voice-mail MSG
+    assert phone_types(cards[3])["+15085550111"] == {"HOME", "VOICE"}
+    every_type = {t for card in cards for types in phone_types(card).values() for t in types}
+    assert "MSG" not in every_type

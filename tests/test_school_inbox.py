@@ -219,7 +219,7 @@ def test_preview_shows_exactly_the_record_and_asks_for_agreement(
     page = preview(client)
     for expected in (
         "Carmen Ortega",
-        "Thu Trần",
+        "Trần Thu",
         "Fatima Haddad",
         "Pedro Páramo",
         "Sofía toma el autobús 14.",
@@ -890,6 +890,14 @@ def marked_plan(plan: Plan) -> tuple[Plan, dict[str, str], dict[str, str]]:
         found[marker] = path
         return marker
 
+    def new_phone_marker(path: str, is_private: bool) -> str:
+        """A number the model accepts (it refuses a number the forms refuse); its marker is
+        its ten digits, searched for in every output with the punctuation taken out."""
+        found = private if is_private else other
+        digits = f"617555{len(private) + len(other):04d}"
+        found[digits] = path
+        return f"+1 {digits[:3]}-{digits[3:6]}-{digits[6:]}"
+
     def model_class(annotation):
         for candidate in (annotation, *get_args(annotation)):
             if isinstance(candidate, type) and issubclass(candidate, BaseModel):
@@ -919,8 +927,15 @@ def marked_plan(plan: Plan) -> tuple[Plan, dict[str, str], dict[str, str]]:
                 shared = name in SHARED_TEXT.get(cls.__name__, set()) or (
                     shared_phone and name in ("number", "e164")
                 )
-                if not shared or is_private:
-                    values[name] = new_marker(here, is_private)
+                if name == "e164" and cls.__name__ == "Phone":
+                    values[name] = ""  # the model sets it from the number
+                elif not shared or is_private:
+                    if name == "number" and cls.__name__ == "Phone":
+                        values[name] = new_phone_marker(here, is_private)
+                    elif name == "email":
+                        values[name] = new_marker(here, is_private) + "@example.org"
+                    else:
+                        values[name] = new_marker(here, is_private)
         return values
 
     data = fill(Plan, plan.model_dump(mode="json"), "", False, False)
@@ -939,7 +954,7 @@ def test_marked_plan_reaches_every_private_field(example_plan):
         "help.lawyer.name",
         "help.lawyer.phone.number",
         "help.consulate.name",
-        "help.consulate.phone.e164",
+        "help.consulate.phone.number",
         "help.community_org.name",
     } <= paths
     assert {
@@ -1006,10 +1021,18 @@ def test_no_export_page_row_or_log_holds_anything_private(
     found = []
     for name, data in outputs.items():
         haystack = data.decode("utf-8", "replace")
+        readable = haystack
         if data.startswith(b"%PDF"):
             assert PdfReader(io.BytesIO(data)).attachments == {}, name
             haystack += pdf_everything(data)
-        found += [(name, markers[m]) for m in markers if m in haystack or m.encode() in data]
+            readable = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+        # A phone marker, however it is formatted (not in page streams: all numbers there).
+        digits = re.sub(r"\D", "", readable)
+        found += [
+            (name, markers[m])
+            for m in markers
+            if m in haystack or m.encode() in data or m.isdigit() and m in digits
+        ]
 
     stored = ""
     for table in (
@@ -1024,7 +1047,12 @@ def test_no_export_page_row_or_log_holds_anything_private(
     with inbox_app.app_context(), database.session() as db:
         for row in db.scalars(select(models.StoredUpdate)):
             stored += store.open_update(row).model_dump_json()
-    found += [("database", markers[m]) for m in markers if m in stored]
+    stored_digits = re.sub(r"\D", "", stored)
+    found += [
+        ("database", markers[m])
+        for m in markers
+        if m in stored or m.isdigit() and m in stored_digits
+    ]
     if db_url.startswith("sqlite"):
         path = Path(db_url.split("///", 1)[1])
         raw = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))

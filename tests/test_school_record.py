@@ -102,7 +102,7 @@ def test_one_record_per_child_with_guardians_first_then_contacts_in_calling_orde
         "María José Ramírez Ortega",
         "Luis Ramírez",
         "Carmen Ortega",
-        "Thu Trần",
+        "Trần Thu",
         "Fatima Haddad",
     ]
     assert [c.priority for c in sofia.contacts] == [1, 2, 3, 4, 5]

@@ -1,12 +1,15 @@
 """The catalogs: in sync with the source, complete, placeholders intact, glossary respected."""
 
+import gettext
 import re
 import tomllib
 from pathlib import Path
 
 import pytest
+from babel import Locale
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from flask_babel import force_locale, ngettext
 
 from prepplan.i18n import SITE_LANGUAGES, TRANSLATIONS_DIR
 
@@ -22,6 +25,11 @@ KEYWORDS = {
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|%%")
 HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+
+
+# Plural forms that only ever hold one number: Arabic's "one" (1) and "two" (2).
+SINGLE_NUMBER_FORMS = {"ar": (1, 2)}
+CLDR_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
 
 def read_catalog(path: Path):
@@ -71,8 +79,18 @@ def test_placeholders_match_and_no_html_sneaks_in(locale):
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
         expected = sorted(PLACEHOLDER.findall(ids[-1]))
-        for string in strings:
-            if sorted(PLACEHOLDER.findall(string)) != expected:
+        for index, string in enumerate(strings):
+            found = sorted(PLACEHOLDER.findall(string))
+            # A form that holds one number only (Arabic "one" and "two") names it in the noun,
+            # as CLDR's own patterns do ("يومين"): the count may be left out, nothing else.
+            if (
+                len(strings) > 1
+                and index in SINGLE_NUMBER_FORMS.get(locale, ())
+                and "num" in expected
+                and "num" not in found
+            ):
+                found = sorted([*found, "num"])
+            if found != expected:
                 problems.append((ids[0], string))
             if HTML_TAG.search(string) and not HTML_TAG.search(ids[0]):
                 problems.append((ids[0], string))
@@ -107,3 +125,56 @@ def test_each_catalog_records_its_review_status(locale):
     header = (TRANSLATIONS_DIR / locale / "LC_MESSAGES" / "messages.po").read_text()[:600]
     status = re.search(r"^# Review-Status: (\w+)$", header, re.MULTILINE)
     assert status and status.group(1) in ("draft", "reviewed")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_plural_forms_follow_cldr(locale):
+    """Each catalog's Plural-Forms chooses, for every count, the form CLDR's rule chooses."""
+    catalog = read_catalog(TRANSLATIONS_DIR / locale / "LC_MESSAGES" / "messages.po")
+    rule = Locale.parse(locale).plural_form
+    categories = [c for c in CLDR_CATEGORIES if c in rule.tags or c == "other"]
+    assert catalog.num_plurals == len(categories)
+    choose = gettext.c2py(catalog.plural_expr)
+    wrong = [
+        n for n in (*range(0, 1001), 10**6, 2 * 10**6) if choose(n) != categories.index(rule(n))
+    ]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (0, "بعد 0 يوم"),
+        (1, "بعد يوم واحد"),
+        (2, "بعد يومين"),
+        (3, "بعد 3 أيام"),
+        (11, "بعد 11 يومًا"),
+        (30, "بعد 30 يومًا"),
+        (100, "بعد 100 يوم"),
+    ],
+)
+def test_arabic_counts_read_right(app, count, expected):
+    with app.test_request_context("/ar/"), force_locale("ar"):
+        text = ngettext(
+            "Updates are deleted automatically %(num)d day after they are marked as entered.",
+            "Updates are deleted automatically %(num)d days after they are marked as entered.",
+            count,
+        )
+        minutes = ngettext(
+            "On a shared computer, press “Delete everything now” when you are done. Your "
+            "answers are also deleted if nobody uses the screen for %(num)d minute.",
+            "On a shared computer, press “Delete everything now” when you are done. Your "
+            "answers are also deleted if nobody uses the screen for %(num)d minutes.",
+            count,
+        )
+    assert expected in text
+    expected_minutes = {
+        0: "0 دقيقة",
+        1: "دقيقة واحدة",
+        2: "دقيقتين",
+        3: "3 دقائق",
+        11: "11 دقيقة",
+        30: "30 دقيقة",
+        100: "100 دقيقة",
+    }[count]
+    assert f"لمدة {expected_minutes}." in minutes

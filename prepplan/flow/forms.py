@@ -22,13 +22,21 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import TextInput
 
 from prepplan import phones
@@ -50,6 +58,7 @@ from prepplan.plan.model import (
     Contact,
     Phone,
 )
+from prepplan.plan.text import clean_line, clean_text
 from prepplan.plan.vocabulary import (
     DOCUMENT_KIND_LABELS,
     GUARDIAN_RELATIONSHIPS,
@@ -58,21 +67,30 @@ from prepplan.plan.vocabulary import (
 )
 
 
+# Every text field filters through the input policy (plan/text.py) before its length is judged,
+# so the form and the model count the same characters.
 def short(label, description=None, required_message=None, **kwargs) -> StringField:
-    validators = [InputRequired(required_message)] if required_message else [Optional()]
+    # DataRequired judges the filtered text: a name of invisible characters only is no name.
+    validators = [DataRequired(required_message)] if required_message else [Optional()]
     validators.append(Length(max=SHORT_TEXT, message=TOO_LONG))
-    return StringField(label, validators, description=description, **kwargs)
+    return StringField(label, validators, description=description, filters=[clean_line], **kwargs)
 
 
 def medium(label, description=None) -> TextAreaField:
     return TextAreaField(
-        label, [Optional(), Length(max=MEDIUM_TEXT, message=TOO_LONG)], description=description
+        label,
+        [Optional(), Length(max=MEDIUM_TEXT, message=TOO_LONG)],
+        description=description,
+        filters=[clean_text],
     )
 
 
 def long_text(label, description=None) -> TextAreaField:
     return TextAreaField(
-        label, [Optional(), Length(max=LONG_TEXT, message=TOO_LONG)], description=description
+        label,
+        [Optional(), Length(max=LONG_TEXT, message=TOO_LONG)],
+        description=description,
+        filters=[clean_text],
     )
 
 
@@ -120,7 +138,9 @@ class PhoneField(Field):
 
 
 class PhoneForm(Form):
-    number = StringField(_l("Phone number"), [Optional(), typed_length, valid_phone])
+    number = StringField(
+        _l("Phone number"), [Optional(), typed_length, valid_phone], filters=[clean_line]
+    )
     kind = SelectField(_l("Type of phone"), choices=options(PHONE_KIND_LABELS), default="mobile")
     can_text = BooleanField(_l("Can receive text messages"))
 
@@ -224,6 +244,7 @@ def email_field() -> StringField:
                 check_deliverability=False,
             ),
         ],
+        filters=[clean_line],
     )
 
 
@@ -407,6 +428,9 @@ class PrivateForm(PageForm):
 
 class UploadForm(PageForm):
     plan_file = FileField(_l("Your plan file or last year's plan PDF"))
+    # The confirmation page (flow/upload_confirm.html) sends the file's plan back in the page,
+    # so nothing is kept on the server while the family decides.
+    confirmed_plan = HiddenField()
 
 
 class DocumentOptionsForm(FlaskForm):

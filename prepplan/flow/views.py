@@ -78,6 +78,32 @@ PLAN_FILE_ERRORS = {
 }
 
 
+# A value the forms would refuse, named in the family's words (plan/planfile.py).
+PLAN_FILE_PROBLEMS = {
+    ("phone_number", "person"): _l("The phone number of %(name)s is not a phone number."),
+    ("phone_number", "doctor"): _l("The doctor's phone number for %(name)s is not a phone number."),
+    ("phone_number", "dentist"): _l(
+        "The dentist's phone number for %(name)s is not a phone number."
+    ),
+    ("email_address", "person"): _l("The e-mail address of %(name)s is not an e-mail address."),
+    ("birth_date", "person"): _l("The date of birth of %(name)s must be between 1900 and today."),
+}
+PLAN_FILE_FIX = _l("Correct it in the file and choose the file again, or start a new plan.")
+
+
+def _plan_file_errors(error: PlanFileError) -> list[str]:
+    found = error.field_problem
+    message = PLAN_FILE_PROBLEMS.get((found.problem, found.role)) if found else None
+    if found and message is not None:
+        return [str(message) % {"name": found.name}, str(PLAN_FILE_FIX)]
+    return [str(PLAN_FILE_ERRORS[error.reason])]
+
+
+def _plan_in_progress() -> bool:
+    plan = device.plan
+    return bool(plan.guardians or plan.children or plan.contacts or plan.out_of_area_contact)
+
+
 @bp.before_request
 def _say_when_the_plan_expired() -> None:
     """A page left open past the idle limit: tell the family why their answers are gone."""
@@ -329,14 +355,20 @@ def upload() -> Any:
     form = forms.UploadForm()
     if request.method == "POST" and form.validate():
         upload_file = form.plan_file.data
-        if not upload_file or not upload_file.filename:
+        confirmed = form.confirmed_plan.data
+        if not confirmed and (not upload_file or not upload_file.filename):
             form.plan_file.errors = [_("Choose your plan file or plan PDF.")]
         else:
             try:
-                plan = load_plan(upload_file.read())
+                plan = load_plan(confirmed.encode() if confirmed else upload_file.read())
             except PlanFileError as error:
-                form.plan_file.errors = [str(PLAN_FILE_ERRORS[error.reason])]
+                form.plan_file.errors = _plan_file_errors(error)
             else:
+                if not confirmed and _plan_in_progress():
+                    # Ask before replacing what the family has typed on this device.
+                    return render_template(
+                        "flow/upload_confirm.html", form=form, plan_file=dump_plan(plan).decode()
+                    )
                 device.save(_apply(plan))
                 flash(
                     _(

@@ -13,7 +13,23 @@ import uuid
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from prepplan.plan.names import NameOrder, full_name, name_order
+from prepplan.plan.text import clean_line, clean_text
 
 # Bounds for what a family can type. The forms use the same numbers (flow/forms.py).
 SHORT_TEXT = 120
@@ -25,9 +41,11 @@ MAX_CHILDREN = 10
 MAX_CONTACTS = 8
 MAX_PHONES = 2
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_TEXT)]
-MediumText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MEDIUM_TEXT)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=LONG_TEXT)]
+# Every text passes through the one input policy (plan/text.py) before its bound is checked:
+# one-line fields, and notes (a textarea in the forms) that keep their line breaks.
+ShortText = Annotated[str, BeforeValidator(clean_line), StringConstraints(max_length=SHORT_TEXT)]
+MediumText = Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=MEDIUM_TEXT)]
+LongText = Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=LONG_TEXT)]
 
 
 def private(default: Any = None, **kwargs: Any) -> Any:
@@ -105,23 +123,65 @@ class PlanPart(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
+# The forms' rules, held by the model too, so a plan file or the command line cannot carry a
+# value the forms refuse into a PDF or a school file. Errors name the rule, never the value.
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
+
+
+def readable_phone(typed: str) -> str:
+    """The E.164 form of a number as people type it (US by default, international with + or
+    011), or "" if it is not a phone number. The same reading as the forms' (flow/forms.py)."""
+    cleaned = typed.strip()
+    if cleaned.startswith("011"):
+        cleaned = "+" + cleaned[3:]
+    try:
+        number = phonenumbers.parse(cleaned, "US")
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 class Phone(PlanPart):
     number: ShortText = Field(description="The number as the family typed it.")
-    e164: ShortText = Field("", description="The same number in E.164 form, when it could be read.")
+    e164: ShortText = Field("", description="The same number in E.164 form (set from number).")
     kind: PhoneKind = "mobile"
     can_text: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_phone_number(cls, data: Any) -> Any:
+        """A number the forms would refuse is refused; E.164 always follows the number."""
+        if isinstance(data, dict) and isinstance(data.get("number"), str):
+            typed = str(clean_line(data["number"]))
+            e164 = readable_phone(typed) if typed else ""
+            if typed and not e164:
+                raise PydanticCustomError("phone_number", "not a phone number")
+            data = {**data, "e164": e164}
+        return data
+
+
+def _an_email_address(value: str) -> str:
+    if value:
+        try:
+            validate_email(value, check_deliverability=False)
+        except EmailNotValidError:
+            raise PydanticCustomError("email_address", "not an e-mail address") from None
+    return value
 
 
 class Person(PlanPart):
     given_name: ShortText = ""
     family_name: ShortText = ""
     phones: list[Phone] = Field(default_factory=list, max_length=MAX_PHONES)
-    email: ShortText = ""
+    email: Annotated[ShortText, AfterValidator(_an_email_address)] = ""
     language: PersonLanguage = "en"
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.given_name, self.family_name) if part)
+        """In the person's own order (plan/names.py)."""
+        return full_name(self.given_name, self.family_name, name_order(self.language))
 
 
 class Guardian(Person):
@@ -164,9 +224,25 @@ class Child(PlanPart):
     special_needs: LongText = Field("", description="Special needs, IEP or 504 plan.")
     routines: LongText = Field("", description="Routines and comfort notes for a caregiver.")
 
+    @field_validator("date_of_birth")
+    @classmethod
+    def _a_birth_date(cls, value: date | None) -> date | None:
+        if value is not None and not EARLIEST_BIRTH_DATE <= value <= date.today():
+            raise PydanticCustomError("birth_date", "not between 1900 and today")
+        return value
+
+    # A child has no language of their own: the plan sets this from its language when it is
+    # validated (Plan._children_name_order; the rule is in plan/names.py).
+    _name_order: NameOrder = PrivateAttr("given_first")
+
+    @property
+    def name_order(self) -> NameOrder:
+        return self._name_order
+
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.given_name, self.family_name) if part)
+        """In the order of the language the family reads the plan in (plan/names.py)."""
+        return full_name(self.given_name, self.family_name, self._name_order)
 
 
 def new_contact_id() -> str:
@@ -247,6 +323,16 @@ class Plan(PlanPart):
     help: Help = Field(default_factory=Help)
     family_code_word: ShortText = private("", description="For school pickup; kept only here.")
 
+    @model_validator(mode="after")
+    def _children_name_order(self) -> Plan:
+        for child in self.children:
+            parent = next(
+                (g for g in self.guardians if g.family_name and g.family_name == child.family_name),
+                None,
+            )
+            child._name_order = name_order(parent.language if parent else self.language)
+        return self
+
     # Lookups the flow and the documents share.
     def contact_by_id(self, contact_id: str) -> Contact | None:
         return next((c for c in self.contacts if c.id == contact_id), None)
@@ -260,14 +346,16 @@ class Plan(PlanPart):
         return self.contact_by_id(self.caregiver.backup_contact_id)
 
     @property
-    def family_name(self) -> str:
-        """The name on the cover: the guardians' family names, without repeats."""
+    def cover_name(self) -> str:
+        """The names on the cover and atop every page: the parents' full names, each in its
+        own order (a family name alone reads oddly in Chinese: "陈"); without parents, the
+        children's. A dot between names, not "and": the same in every language and script."""
+        people: list[Guardian] | list[Child] = self.guardians or self.children
         names: list[str] = []
-        people: list[Guardian | Child] = [*self.guardians, *self.children]
         for person in people:
-            if person.family_name and person.family_name not in names:
-                names.append(person.family_name)
-        return " / ".join(names)
+            if person.full_name and person.full_name not in names:
+                names.append(person.full_name)
+        return " · ".join(names)
 
     def document(self, kind: str) -> DocumentLocation:
         found = next((d for d in self.documents if d.kind == kind), None)

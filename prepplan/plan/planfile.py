@@ -10,11 +10,14 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from prepplan.plan.model import Plan
+from prepplan.plan.names import full_name, name_order
+from prepplan.plan.text import clean_line
 
 FORMAT_NAME = "prepplan-plan"
 FORMAT_VERSION = 2
@@ -27,10 +30,28 @@ Reason = Literal[
 ]
 
 
+# A value the forms would refuse (phone "12", a birth date in 2099): the file is refused, and
+# the flow names the field in the family's words (flow/views.py) so they can correct it.
+# Refusing beats loading and fixing later: nothing the forms refuse can then reach a PDF or a
+# school file by any path, the command line included.
+Problem = Literal["phone_number", "email_address", "birth_date"]
+Role = Literal["person", "doctor", "dentist"]
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    problem: Problem
+    role: Role  # whose field: the person's own, or a child's doctor or dentist
+    name: str  # the person's name as the file holds it: shown to the family, never logged
+
+
 class PlanFileError(ValueError):
-    def __init__(self, reason: Reason, detail: str = "") -> None:
+    def __init__(
+        self, reason: Reason, detail: str = "", field_problem: FieldProblem | None = None
+    ) -> None:
         super().__init__(f"{reason}: {detail}" if detail else reason)
         self.reason = reason
+        self.field_problem = field_problem
 
 
 def _v1_to_v2(plan: dict[str, Any]) -> dict[str, Any]:
@@ -82,7 +103,53 @@ def load_plan(data: bytes) -> Plan:
     except ValidationError as error:
         # Only the locations of the problems, never the values: they may be personal.
         where = ", ".join(".".join(map(str, e["loc"])) for e in error.errors()[:5])
-        raise PlanFileError("invalid", where) from None
+        raise PlanFileError("invalid", where, _field_problem(plan, error)) from None
+
+
+def _field_problem(plan: dict[str, Any], error: ValidationError) -> FieldProblem | None:
+    """The first problem a family can correct, with the name of the person it belongs to."""
+    problems: dict[str, Problem] = {
+        "phone_number": "phone_number",
+        "email_address": "email_address",
+        "birth_date": "birth_date",
+    }
+    for detail in error.errors():
+        problem = problems.get(detail["type"])
+        if problem is None:
+            continue
+        loc = detail["loc"]
+        owner: Any = plan
+        for step in loc[:2] if loc and loc[0] in ("guardians", "children", "contacts") else loc[:1]:
+            try:
+                owner = owner[step]
+            except (KeyError, IndexError, TypeError):
+                return None
+        if loc[0] == "help" and len(loc) > 1:
+            owner = (plan.get("help") or {}).get(loc[1])
+        if not isinstance(owner, dict):
+            return None
+        name = _name_in(owner, plan)
+        role: Role = "person"
+        if "doctor_phone" in loc:
+            role = "doctor"
+        elif "dentist_phone" in loc:
+            role = "dentist"
+        return FieldProblem(problem, role, name) if name else None
+    return None
+
+
+def _name_in(person: dict[str, Any], plan: dict[str, Any]) -> str:
+    if isinstance(person.get("name"), str):  # a lawyer, consulate or organization
+        return str(clean_line(person["name"]))
+    given, family = person.get("given_name", ""), person.get("family_name", "")
+    if not (isinstance(given, str) and isinstance(family, str)):
+        return ""
+    language = person.get("language") or plan.get("language")
+    return full_name(
+        str(clean_line(given)),
+        str(clean_line(family)),
+        name_order(language if isinstance(language, str) else ""),
+    )
 
 
 def plan_file_from_pdf(data: bytes) -> bytes:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 from prepplan import phones
@@ -116,18 +117,23 @@ REMOVE_NOTE = "REMOVE from this student's contact list (family's request)"
 NOT_PICKUP_NOTE = "Not authorized to pick up the student"
 GUARDIAN_NOTE = "Parent or legal guardian (family's statement)"
 
-# A spreadsheet runs a cell starting with one of these as a formula (tab and CR too).
+# A spreadsheet runs a cell starting with one of these as a formula (Excel: "=", "+", "-", "@";
+# LibreOffice and Gnumeric: "="; tab and CR too, in some).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# ... unless the whole cell is a number, which a spreadsheet reads as a number and never runs:
+# E.164 phone numbers ("+15085550142") and plain numbers.
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 
 def neutralise_cell(value: object) -> str:
     """A cell that a spreadsheet shows as text, never runs as a formula.
 
-    A leading apostrophe is OWASP's advice: Excel and LibreOffice hide it and show the text.
-    A phone number such as ``+1 508...`` is neutralised too; the office still reads it.
+    Only a cell a spreadsheet would evaluate gets OWASP's leading apostrophe (Excel and
+    LibreOffice hide it and show the text): a name such as "=1+1" or "-Ortega". A phone number
+    in E.164 is left alone, so an office's importer reads "+15085550142", not "'+15085550142".
     """
     text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
+    if text.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
 
@@ -382,7 +388,18 @@ CSV_EXPORTS: dict[str, tuple[Callable[[Iterable[SchoolUpdate]], bytes], str]] = 
 
 # ---- vCard --------------------------------------------------------------------------------
 
-VCARD_PHONE_TYPES = {"mobile": "CELL", "home": "HOME", "work": "WORK", "other": "VOICE"}
+# vCard 3.0 (RFC 2426), the version iPhone, Android and Google Contacts all import. Address books
+# label a number by HOME, WORK or CELL with VOICE (iOS and Android "home", "work", "mobile").
+# RFC 2426 has no type for text messages: its MSG means voice messaging (Outlook files an MSG
+# number as "other"), so it is never used for texts. A number that can receive texts gets
+# RFC 6350's TEXT, which 3.0 readers keep as an unknown type without changing the label.
+VCARD_PHONE_TYPES = {
+    "mobile": ("CELL", "VOICE"),
+    "home": ("HOME", "VOICE"),
+    "work": ("WORK", "VOICE"),
+    "other": ("VOICE",),
+}
+VCARD_TEXT_TYPE = "TEXT"
 
 
 def _vcard_text(value: str) -> str:
@@ -425,10 +442,10 @@ def vcard(contact: SchoolContact, note: str = "") -> str:
     ]
     for phone in contact.phones:
         types = VCARD_PHONE_TYPES[phone.kind]
-        if phone.can_receive_texts and types != "CELL":
-            types += ",MSG"
+        if phone.can_receive_texts:
+            types = (*types, VCARD_TEXT_TYPE)
         number = phones.vcard_value(phone.e164, phone.as_typed)
-        lines.append(f"TEL;TYPE={types}:{_vcard_text(number)}")
+        lines.append(f"TEL;TYPE={','.join(types)}:{_vcard_text(number)}")
     if contact.email:
         lines.append(f"EMAIL;TYPE=INTERNET:{_vcard_text(contact.email)}")
     if note:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from prepplan.plan.model import (
     MAX_CHILDREN,
@@ -32,6 +32,8 @@ from prepplan.plan.model import (
     Plan,
     Relationship,
 )
+from prepplan.plan.names import NameOrder, full_name, name_order
+from prepplan.plan.text import clean_line, clean_text
 
 # Version of this record's shape, stored with every record sent to a school inbox.
 SCHEMA_VERSION = 1
@@ -42,8 +44,10 @@ MAX_NOTE_CHARS = 250
 MAX_REMOVALS = 3
 MAX_SCHOOL_CONTACTS = MAX_GUARDIANS + MAX_CONTACTS
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=SHORT_TEXT)]
-Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_NOTE_CHARS)]
+# The same input policy as the plan (plan/text.py): a record read back from the inbox or built
+# by other code is held to it too.
+Name = Annotated[str, BeforeValidator(clean_line), StringConstraints(max_length=SHORT_TEXT)]
+Note = Annotated[str, BeforeValidator(clean_text), StringConstraints(max_length=MAX_NOTE_CHARS)]
 
 
 class RecordPart(BaseModel):
@@ -77,7 +81,8 @@ class SchoolContact(RecordPart):
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.given_name, self.family_name) if part)
+        """In the person's own order (plan/names.py), from the language the record carries."""
+        return full_name(self.given_name, self.family_name, name_order(self.language))
 
 
 class Student(RecordPart):
@@ -87,10 +92,13 @@ class Student(RecordPart):
     school: Name = ""
     grade: Name = ""
     student_id: Name = Field("", description="The school's student ID, if the family knows it.")
+    # A child has no language of their own: the order comes from the plan (plan/names.py) and
+    # travels with the record, so staff pages and the form print the name as the family does.
+    name_order: NameOrder = "given_first"
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.given_name, self.family_name) if part)
+        return full_name(self.given_name, self.family_name, self.name_order)
 
 
 class SchoolUpdate(RecordPart):
@@ -198,9 +206,10 @@ def school_updates_from_plan(
                     school=child.school,
                     grade=child.grade,
                     student_id=child.student_id,
+                    name_order=child.name_order,
                 ),
                 contacts=contacts,
-                remove_from_list=[name.strip() for name in names if name and name.strip()],
+                remove_from_list=[name for name in map(clean_line, names) if name],
                 note_to_school=normalise_note(notes[index] if index < len(notes) else ""),
                 submitted_by=submitted_by,
                 submitted_at=when,
@@ -210,6 +219,7 @@ def school_updates_from_plan(
     return updates
 
 
-def normalise_note(text: str) -> str:
-    """Browsers send a line break as CR LF but count it as one character: so do we."""
-    return (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+def normalise_note(text: str | None) -> str:
+    """The input policy for notes (plan/text.py): browsers send a line break as CR LF but count
+    it as one character, and so do we."""
+    return str(clean_text(text or ""))
