@@ -10,29 +10,17 @@ from __future__ import annotations
 import phonenumbers
 from flask_babel import get_locale
 
-from prepplan.plan.model import Phone
-
-
-def parse(typed: str) -> phonenumbers.PhoneNumber | None:
-    """A number as people type it: US by default, international with + or 011."""
-    cleaned = typed.strip()
-    if cleaned.startswith("011"):
-        cleaned = "+" + cleaned[3:]
-    try:
-        number = phonenumbers.parse(cleaned, "US")
-    except phonenumbers.NumberParseException:
-        return None
-    return number if phonenumbers.is_valid_number(number) else None
-
-
-def is_valid(typed: str) -> bool:
-    return parse(typed) is not None
+from prepplan.plan.model import Phone, readable_phone
 
 
 def to_e164(typed: str) -> str:
-    """The E.164 form ("+15085550142"), or "" when the number cannot be read."""
-    number = parse(typed)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164) if number else ""
+    """The E.164 form ("+15085550142"), or "" when the number cannot be read. The reading itself
+    lives with the plan model, which refuses what cannot be read from any source."""
+    return readable_phone(typed)
+
+
+def is_valid(typed: str) -> bool:
+    return bool(readable_phone(typed))
 
 
 def phone_from_typed(
