@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 
 from prepplan.flow import state
 from prepplan.i18n import BY_SLUG, SITE_LANGUAGES, current_language, negotiated_language
+from prepplan.i18n import lazy_gettext as _l
 
 bp = Blueprint("pages", __name__)
 

@@ -14,12 +14,12 @@ from typing import Literal
 from flask import current_app
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from prepplan.documents.pdf import render_pdf
 from prepplan.flow.choices import DOCUMENT_KIND_LABELS, PHONE_KIND_LABELS, RELATIONSHIP_LABELS
 from prepplan.i18n import SiteLanguage, document_language, format_date, format_phone
+from prepplan.i18n import lazy_gettext as _l
 from prepplan.plan.model import Contact, Person, Phone, Plan
 from prepplan.plan.planfile import ATTACHMENT_NAME, dump_plan
 

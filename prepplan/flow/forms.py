@@ -13,7 +13,6 @@ from datetime import date
 import phonenumbers
 from babel.dates import format_date, get_date_format, parse_date
 from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -39,6 +38,7 @@ from prepplan.flow.choices import (
 )
 from prepplan.forms import TOO_LONG, PageForm, options
 from prepplan.i18n import isolate_ltr, language_name
+from prepplan.i18n import lazy_gettext as _l
 from prepplan.plan.model import (
     LONG_TEXT,
     MAX_PHONES,

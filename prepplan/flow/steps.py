@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-
+from prepplan.i18n import lazy_gettext as _l
 from prepplan.plan.model import MAX_CHILDREN, MAX_CONTACTS, MAX_GUARDIANS
 
 

@@ -21,12 +21,12 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from prepplan.flow import forms, state
 from prepplan.flow.choices import DOCUMENT_KIND_LABELS
 from prepplan.flow.steps import BY_NAME, GROUPS, STEPS, Group, next_step, previous_step, step_number
 from prepplan.i18n import SITE_LANGUAGES, current_language
+from prepplan.i18n import lazy_gettext as _l
 from prepplan.pages import CLEARED_REASONS
 from prepplan.plan.model import (
     DOCUMENT_KINDS,

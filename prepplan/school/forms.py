@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -25,6 +24,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from prepplan.forms import TOO_LONG, PageForm
+from prepplan.i18n import lazy_gettext as _l
 from prepplan.plan.model import MAX_CHILDREN, SHORT_TEXT
 from prepplan.school.record import MAX_NOTE_CHARS, MAX_REMOVALS, normalise_note
 
