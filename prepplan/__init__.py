@@ -27,11 +27,12 @@ def create_app(
     if test_config:
         app.config.update(test_config)
 
-    from prepplan import i18n, security, templating
+    from prepplan import i18n, revocation, security, templating
     from prepplan.flow import state
 
     security.init_app(app)
     i18n.init_app(app)
+    revocation.init_app(app)
     state.init_app(app)
     templating.init_app(app)
 

@@ -79,8 +79,10 @@ def finish() -> Response:
 def cleared() -> str | Response:
     reason = request.args.get("reason", "deleted")
     if reason == "idle" and state.has_plan():
-        # A page that timed out on its own: forget the plan now, then say why.
-        return _clear("idle")
+        # The page's timer ran out, but the plan's own timestamp says it is still in use (in
+        # another tab, say): a link to this page must not wipe it. A plan that really is idle
+        # was already refused and its cookies deleted (flow/state.py).
+        return redirect(url_for("pages.start"))
     return render_template("pages/cleared.html", message=CLEARED_REASONS.get(
         reason, CLEARED_REASONS["deleted"]))
 

@@ -17,6 +17,7 @@ from babel.messages.mofile import write_mo
 from flask_babel import force_locale, gettext
 from pypdf import PdfReader
 
+from prepplan import revocation
 from prepplan.documents.plan_pdf import (
     css_string,
     page_counter_content,
@@ -346,7 +347,8 @@ def test_command_line_pdf(tmp_path, example_plan):
 def put_plan_in_browser(app, client, plan: Plan) -> None:
     """The cookies the flow would have left in the family's browser (see flow/state.py)."""
     with app.test_request_context():
-        token = state.seal({"plan": plan.model_dump(mode="json"), "touched": int(time.time())})
+        token = state.seal(revocation.stamped({"plan": plan.model_dump(mode="json"),
+                                                "touched": int(time.time())}))
     chunks = [token[i : i + state.CHUNK_CHARS] for i in range(0, len(token), state.CHUNK_CHARS)]
     chunks[0] = f"{len(chunks)}.{chunks[0]}"
     for index, chunk in enumerate(chunks):

@@ -51,12 +51,13 @@ def spanish(message: str) -> str:
 
 def plan_cookies(plan) -> list[dict]:
     """The plan as the flow leaves it in the family's browser (sealed with the site's key)."""
-    from prepplan import create_app
+    from prepplan import create_app, revocation
     from prepplan.flow import state
 
     app = create_app({"environ": {"PREPPLAN_SECRET_KEY": SECRET}})
     with app.test_request_context():
-        token = state.seal({"plan": plan.model_dump(mode="json"), "touched": int(time.time())})
+        token = state.seal(revocation.stamped({"plan": plan.model_dump(mode="json"),
+                                                "touched": int(time.time())}))
     chunks = [token[i:i + state.CHUNK_CHARS] for i in range(0, len(token), state.CHUNK_CHARS)]
     chunks[0] = f"{len(chunks)}.{chunks[0]}"
     return [{"name": f"{state.COOKIE_PREFIX}{i}", "value": chunk, "domain": "127.0.0.1",

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
+from prepplan import revocation
 from prepplan.config import ConfigError
 from prepplan.flow import state
 from prepplan.plan.model import Plan
@@ -92,7 +93,8 @@ def inbox_app(make_app, inbox_settings):
 def give_plan(app, client, plan: Plan) -> None:
     """Put a plan in the client's cookies, as the flow leaves it on the family's device."""
     with app.test_request_context():
-        token = state.seal({"plan": plan.model_dump(mode="json"), "touched": int(time.time())})
+        token = state.seal(revocation.stamped({"plan": plan.model_dump(mode="json"),
+                                                "touched": int(time.time())}))
     chunks = [token[i:i + state.CHUNK_CHARS] for i in range(0, len(token), state.CHUNK_CHARS)]
     chunks[0] = f"{len(chunks)}.{chunks[0]}"
     for index, chunk in enumerate(chunks):

@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, Response, current_app, g, request
 from pydantic import ValidationError
 
+from prepplan import revocation
 from prepplan.plan.model import Plan
 
 COOKIE_PREFIX = "pp"
@@ -82,11 +83,16 @@ def _read_token() -> str:
 def _load_state() -> dict[str, Any]:
     if "plan_state" in g:
         return g.plan_state
-    state = unseal(_read_token()) if f"{COOKIE_PREFIX}0" in request.cookies else None
+    carried = f"{COOKIE_PREFIX}0" in request.cookies
+    state = unseal(_read_token()) if carried else None
     idle_seconds = current_app.config["IDLE_MINUTES"] * 60
-    if state is None or time.time() - state.get("touched", 0) > idle_seconds:
-        if f"{COOKIE_PREFIX}0" in request.cookies:
-            g.plan_state_expired = True
+    if state is None or revocation.is_revoked(state):
+        # Tampered, sealed under another key, or ended by Delete or Finish: forgotten, and
+        # nothing is said about being idle, because it was not.
+        g.plan_state_refused = carried
+        state = {}
+    elif time.time() - state.get("touched", 0) > idle_seconds or revocation.too_old(state):
+        g.plan_state_expired = True
         state = {}
     g.plan_state = state
     return state
@@ -122,12 +128,14 @@ def save_plan(plan: Plan) -> None:
 
 
 def check_fits(plan: Plan) -> bool:
-    state = {"plan": plan.model_dump(mode="json", exclude_defaults=True), "touched": 0}
+    state = revocation.stamped({"plan": plan.model_dump(mode="json", exclude_defaults=True),
+                                "touched": 0})
     return len(seal(state)) <= CHUNK_CHARS * MAX_CHUNKS - 8
 
 
 def forget_plan() -> None:
-    """Delete the plan from this device when the response leaves."""
+    """Delete the plan from this device when the response leaves, and end any copy of it."""
+    revocation.revoke(_load_state())
     g.plan_state = {}
     g.plan_state_forget = True
 
@@ -141,27 +149,29 @@ def _delete_cookies(response: Response, names: list[str]) -> None:
 def _write_cookies(response: Response) -> Response:
     if request.endpoint == "static":
         return response
-    old_names = _chunk_names(sum(1 for name in request.cookies if name.startswith(COOKIE_PREFIX)
-                                 and name[len(COOKIE_PREFIX):].isdigit()))
+    # Only names a plan can use: thousands of forged "pp..." cookies get no Set-Cookie each.
+    old_names = [name for name in _chunk_names(MAX_CHUNKS) if name in request.cookies]
     dirty = bool(g.get("plan_state_dirty"))
     if not dirty and request.method == "GET" and old_names:
         # Any page the family opens counts as activity: it restarts the idle clock.
         dirty = bool(_load_state())
-    if g.get("plan_state_forget") or not dirty and g.get("plan_state_expired"):
+    if g.get("plan_state_forget") or not dirty and (g.get("plan_state_expired")
+                                                     or g.get("plan_state_refused")):
         _delete_cookies(response, old_names)
         return response
     if not dirty:
         return response
-    token = seal(dict(g.plan_state, touched=int(time.time())))
+    token = seal(revocation.stamped(dict(g.plan_state, touched=int(time.time()))))
     chunks = [token[i : i + CHUNK_CHARS] for i in range(0, len(token), CHUNK_CHARS)]
     if len(chunks) > MAX_CHUNKS:
         raise PlanTooLarge(len(token))
     chunks[0] = f"{len(chunks)}.{chunks[0]}"
     secure = current_app.config["SESSION_COOKIE_SECURE"]
-    for name, value in zip(_chunk_names(len(chunks)), chunks, strict=True):
+    new_names = _chunk_names(len(chunks))
+    for name, value in zip(new_names, chunks, strict=True):
         # Session cookies (no expiry): closing the browser forgets them too.
         response.set_cookie(name, value, path="/", secure=secure, httponly=True, samesite="Lax")
-    _delete_cookies(response, old_names[len(chunks):])
+    _delete_cookies(response, [name for name in old_names if name not in new_names])
     return response
 
 

@@ -7,6 +7,7 @@ The app (``prepplan db upgrade``, or start-up on SQLite) passes its own connecti
 from alembic import context
 from sqlalchemy import create_engine
 
+import prepplan.revocation  # noqa: F401 (its table joins the metadata)
 from prepplan.school.store import Base
 
 config = context.config

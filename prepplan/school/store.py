@@ -12,6 +12,7 @@ The schema is created and upgraded by Alembic migrations shipped in ``prepplan/m
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,7 +34,7 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -140,9 +141,11 @@ class Inbox:
     cipher: RecordCipher
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, timeout_seconds: float = 5) -> Engine:
+    """An engine whose every statement gives up after ``timeout_seconds``: a stalled database
+    shows the family "school inbox unavailable" quickly instead of a worker timeout."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
+        engine = create_engine(url, connect_args={"timeout": timeout_seconds})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, _record) -> None:
@@ -150,20 +153,40 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             # Deleted records are overwritten, not left readable in free pages.
             cursor.execute("PRAGMA secure_delete=ON")
+            # Several workers share the file: readers never wait for a writer, fewer fsyncs.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(path))
         return engine
     # Several app servers: check connections before use (the server may have restarted), and
     # give up quickly when the database is down so the family sees the paper option at once.
-    connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
+    connect_args: dict = {}
+    if url.startswith("postgresql"):
+        milliseconds = int(timeout_seconds * 1000)
+        # Added to any options the URL carries (a search_path, for example).
+        options = make_url(url).query.get("options", "")
+        connect_args = {
+            "connect_timeout": max(1, int(timeout_seconds)),
+            "options": f"{options} -c statement_timeout={milliseconds} "
+                       f"-c lock_timeout={milliseconds}".strip(),
+        }
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
+def _private_file(path: Path) -> None:
+    """The SQLite file readable by the site's own user only (its folder too, when we make it)."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def init_inbox(app: Flask) -> Inbox:
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], app.config["DATABASE_TIMEOUT_SECONDS"])
     inbox = Inbox(engine, sessionmaker(engine, expire_on_commit=False),
                   RecordCipher(app.config["RECORD_KEYS"]))
     app.extensions["prepplan_inbox"] = inbox
