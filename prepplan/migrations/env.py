@@ -7,7 +7,8 @@ The app (``prepplan db upgrade``, or start-up on SQLite) passes its own connecti
 from alembic import context
 from sqlalchemy import create_engine
 
-import prepplan.revocation  # noqa: F401 (its table joins the metadata)
+import prepplan.revocation  # noqa: F401 (their tables join the metadata)
+import prepplan.school.sessions  # noqa: F401
 from prepplan.school.store import Base
 
 config = context.config

@@ -10,20 +10,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
 from dataclasses import dataclass
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, g, request, session
+from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
-from prepplan.school import store
+from prepplan.school import sessions, store
 
 MIN_PASSWORD_LENGTH = 12
-# A staff session lasts one working day at most.
-SESSION_HOURS = 10
 
 _hasher = PasswordHasher()
 
@@ -85,27 +82,24 @@ def check_login(db: Session, email: str, password: str) -> store.StaffAccount | 
     return account
 
 
-def start_session(account: store.StaffAccount) -> None:
-    # A fresh session: nothing from before the login (fixation) survives it.
-    session.clear()
-    session["staff"] = {"id": account.id, "v": account.session_version, "at": int(time.time())}
+def start_session(db: Session, account: store.StaffAccount) -> None:
+    sessions.start(db, account.id)
 
 
-def end_session() -> None:
-    session.pop("staff", None)
+def end_session(db: Session) -> None:
+    sessions.end(db)
 
 
 def signed_in_staff(db: Session) -> SignedInStaff | None:
     if "signed_in_staff" in g:
         return g.signed_in_staff
     found = None
-    data = session.get("staff")
-    if isinstance(data, dict) and time.time() - data.get("at", 0) < SESSION_HOURS * 3600:
-        account = db.get(store.StaffAccount, data.get("id"))
-        if account is not None and account.session_version == data.get("v"):
-            district = current_app.extensions["prepplan_district"]
-            schools = tuple(s for s in store.staff_schools(db, account.id)
-                            if district.school(s) is not None)
-            found = SignedInStaff(account.id, account.email, schools)
+    row = sessions.current(db)
+    account = db.get(store.StaffAccount, row.staff_id) if row is not None else None
+    if account is not None:
+        district = current_app.extensions["prepplan_district"]
+        schools = tuple(s for s in store.staff_schools(db, account.id)
+                        if district.school(s) is not None)
+        found = SignedInStaff(account.id, account.email, schools)
     g.signed_in_staff = found
     return found

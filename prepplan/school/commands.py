@@ -96,6 +96,7 @@ def staff_create(email: str, schools: tuple[str, ...], password_stdin: bool) -> 
 def staff_password(email: str, password_stdin: bool) -> None:
     """Set a new password; signs the account out everywhere."""
     from prepplan.school.accounts import hash_password
+    from prepplan.school.sessions import end_all
 
     _inbox_on()
     password_hash = hash_password(_read_password(password_stdin))
@@ -105,6 +106,8 @@ def staff_password(email: str, password_stdin: bool) -> None:
             raise click.ClickException(f"No account for {email}.")
         account.password_hash = password_hash
         account.session_version += 1
+        end_all(db, account.id)
+        store.audit(db, account.email, "password-changed")
     click.echo(f"New password set for {account.email}.")
 
 

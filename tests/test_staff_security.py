@@ -1,0 +1,83 @@
+"""The school office's sessions, login limits and audit trail, as an attacker would try them."""
+# ruff: noqa: F811 (the inbox tests' fixtures, imported by name, are the tests' arguments)
+
+from __future__ import annotations
+
+import re
+
+from tests.test_school_inbox import (  # noqa: F401 (fixtures)
+    PASSWORD,
+    create_staff,
+    db_url,
+    inbox_app,
+    inbox_settings,
+    login,
+    record_key,
+    rows,
+    run_cli,
+)
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def _staff_cookie(client) -> str:
+    return next(c.value for c in client._cookies.values() if c.key == "prepplan_session")
+
+
+def _replay(app, cookie: str):
+    thief = app.test_client()
+    thief.set_cookie("prepplan_session", cookie)
+    return thief
+
+
+def test_a_saved_staff_cookie_stops_working_at_logout(inbox_app):
+    create_staff(inbox_app)
+    client, _ = login(inbox_app)
+    saved = _staff_cookie(client)
+    assert _replay(inbox_app, saved).get("/en/staff/").status_code == 200
+    client.post("/en/staff/logout")
+    assert _replay(inbox_app, saved).get("/en/staff/").status_code == 302
+    assert rows(inbox_app, "staff_sessions") == []
+    assert [r["action"] for r in rows(inbox_app, "audit_events")][-1] == "logout"
+
+
+def test_logout_without_a_valid_csrf_token_still_signs_out(make_app, inbox_settings):
+    app = make_app(WTF_CSRF_ENABLED=True, **inbox_settings)
+    create_staff(app)
+    client = app.test_client()
+    token = CSRF.search(client.get("/en/staff/login").get_data(as_text=True)).group(1)
+    client.post("/en/staff/login", data={"email": "office@chandler.example",
+                                         "password": PASSWORD, "csrf_token": token})
+    saved = _staff_cookie(client)
+    assert client.get("/en/staff/").status_code == 200
+    client.post("/en/staff/logout", data={"csrf_token": "stale"})
+    assert client.get("/en/staff/").status_code == 302
+    assert _replay(app, saved).get("/en/staff/").status_code == 302
+    app.extensions["prepplan_inbox"].engine.dispose()
+
+
+def test_the_staff_cookie_holds_only_a_random_id(inbox_app):
+    create_staff(inbox_app)
+    client, _ = login(inbox_app)
+    from itsdangerous import URLSafeTimedSerializer
+
+    serializer = URLSafeTimedSerializer(inbox_app.secret_key, salt="cookie-session",
+                                        signer_kwargs={"key_derivation": "hmac",
+                                                       "digest_method": "sha1"})
+    data = serializer.loads(_staff_cookie(client))
+    assert set(data) <= {"staff_session", "csrf_token"}
+    assert len(data["staff_session"]) >= 40
+    stored = rows(inbox_app, "staff_sessions")
+    assert len(stored) == 1 and data["staff_session"] not in str(stored)
+
+
+def test_a_new_password_ends_every_session_and_is_audited(inbox_app):
+    create_staff(inbox_app)
+    first, _ = login(inbox_app)
+    second, _ = login(inbox_app)
+    result = run_cli(inbox_app, "staff", "password", "--email", "office@chandler.example",
+                     "--password-stdin", input="another long password 7Qx!\n")
+    assert result.exit_code == 0, result.output
+    assert first.get("/en/staff/").status_code == 302
+    assert second.get("/en/staff/").status_code == 302
+    assert "password-changed" in [r["action"] for r in rows(inbox_app, "audit_events")]
