@@ -3,14 +3,39 @@
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
+from prepplan.flow.state import CHUNK_CHARS, MAX_CHUNKS
+
 bind = os.environ.get("PREPPLAN_BIND", "127.0.0.1:5000")
 workers = int(os.environ.get("PREPPLAN_WORKERS", min(4, multiprocessing.cpu_count() * 2)))
 timeout = 60  # a plan PDF in Chinese takes a few seconds on a slow machine
+
 # The family's unfinished plan travels in its cookies (prepplan/flow/state.py): a large family
-# sends a Cookie header far bigger than the default 8 kB limit (up to MAX_CHUNKS x 3.8 kB).
+# sends one Cookie header far bigger than the default 8 kB limit, up to MAX_CHUNKS cookies of
+# CHUNK_CHARS (plus each name, "; " and the staff session cookie). No other header comes close,
+# and a browser sends about a dozen: every field may not be that large, so few fields are allowed.
 # A proxy in front needs the same room (nginx: large_client_header_buffers 4 640k).
-limit_request_field_size = 640 * 1024
-# Nothing personal is logged: no access log (paths and user agents are not needed), errors only.
+limit_request_field_size = MAX_CHUNKS * (CHUNK_CHARS + 16) + 4096
+limit_request_fields = 40
+
+
+class ScrubbedLogger(Logger):
+    """gunicorn's logger without the access log, and with every record scrubbed (request lines,
+    client addresses: prepplan.security.ScrubLogRecord)."""
+
+    def setup(self, cfg) -> None:
+        super().setup(cfg)
+        from prepplan.security import scrub_logging
+
+        scrub_logging()
+
+    def access(self, resp, req, environ, request_time) -> None:
+        return None  # paths, addresses and user agents are not needed
+
+
+logger_class = ScrubbedLogger
+# Nothing personal is logged: no access log, errors only.
 accesslog = None
 errorlog = "-"
 loglevel = "warning"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -66,30 +66,91 @@ class ScrubbingFormatter(logging.Formatter):
         return f"Traceback (most recent call last):\n{frames}{name}: [message withheld]"
 
 
-class DropQueryStrings(logging.Filter):
-    """Werkzeug's access log quotes the request line; keep the path, drop any query string."""
+WITHHELD = "[withheld]"
+# Loggers of our own code: it logs types and counts, never input (tests walk whole plans with
+# markers through every log). Every other library may quote what it was given.
+OWN_LOGGERS = ("prepplan", "flask.app")
+
+
+class ScrubLogRecord(logging.Filter):
+    """The one filter every log record passes (installed as the record factory, so it holds for
+    every logger and handler: gunicorn, werkzeug, pypdf, weasyprint, fontTools, SQLAlchemy...).
+
+    - exception messages are withheld (ScrubbingFormatter), whatever formatter prints them;
+    - a library's arguments are withheld (they are request lines, addresses, PDF names, SQL
+      parameters); its message template stays, because it is the library's code;
+    - a library's message without arguments may have been formatted before logging (pypdf's
+      f-strings, gunicorn's "Invalid request from ip=..."): it is withheld whole.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.args and isinstance(record.args, tuple):
-            record.args = tuple(
-                arg.split("?", 1)[0] if isinstance(arg, str) and "?" in arg else arg
-                for arg in record.args
-            )
-        if "?" in str(record.msg):
-            record.msg = str(record.msg).split("?", 1)[0]
+        if record.exc_info:
+            record.exc_text = ScrubbingFormatter().formatException(record.exc_info)
+            record.exc_info = None
+        record.stack_info = None
+        if record.name.startswith(OWN_LOGGERS):
+            return True
+        if isinstance(record.args, dict):
+            record.args = {key: _withheld(value) for key, value in record.args.items()}
+        elif record.args:
+            record.args = tuple(_withheld(value) for value in record.args)
+        else:
+            record.msg = WITHHELD
         return True
 
 
+def _withheld(value: object) -> object:
+    # Numbers (a pid, a status code, a count) are kept; they cannot quote input.
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else WITHHELD
+
+
 def scrub_logging() -> None:
+    """Every record, from any logger, is scrubbed as it is made; our handlers format it."""
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "prepplan_scrubbed", False):
+        scrub = ScrubLogRecord()
+
+        def scrubbed_record(*args, **kwargs) -> logging.LogRecord:
+            record = factory(*args, **kwargs)
+            scrub.filter(record)
+            return record
+
+        scrubbed_record.prepplan_scrubbed = True  # type: ignore[attr-defined]
+        logging.setLogRecordFactory(scrubbed_record)
     formatter = ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     for name in ("", "flask.app", "prepplan", "gunicorn.error", "werkzeug"):
-        logger = logging.getLogger(name)
-        for handler in logger.handlers:
+        for handler in logging.getLogger(name).handlers:
             handler.setFormatter(formatter)
-    logging.getLogger("werkzeug").addFilter(DropQueryStrings())
+
+
+class CookieCountLimit:
+    """WSGI middleware: a request carrying more cookies than a plan ever uses is refused before
+    anything parses them (50,000 forged cookies cost seconds each to parse, and Flask parses the
+    Cookie header before any view or hook runs). The header is dropped and the request marked;
+    ``refuse_marked_requests`` then answers with the translated 400 page and every header."""
+
+    def __init__(self, wsgi_app, max_cookies: int) -> None:
+        self.wsgi_app = wsgi_app
+        self.max_cookies = max_cookies
+
+    def __call__(self, environ, start_response):
+        if environ.get("HTTP_COOKIE", "").count(";") >= self.max_cookies:
+            environ["HTTP_COOKIE"] = ""
+            environ["prepplan.refused"] = "too many cookies"
+        return self.wsgi_app(environ, start_response)
+
+
+def refuse_marked_requests() -> None:
+    if request.environ.get("prepplan.refused"):
+        abort(400)
 
 
 def init_app(app: Flask) -> None:
+    from prepplan.flow.state import MAX_CHUNKS
+
+    # The plan's chunks, the staff session, and room for a few cookies of the browser's own.
+    app.wsgi_app = CookieCountLimit(app.wsgi_app, MAX_CHUNKS + 10)
+    app.before_request(refuse_marked_requests)
     app.after_request(set_security_headers)
     scrub_logging()
     for handler in app.logger.handlers:

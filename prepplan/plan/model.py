@@ -199,7 +199,8 @@ class Plan(PlanPart):
     out_of_area_contact: OutOfAreaContact | None = None
     caregiver: CaregiverPlan = Field(default_factory=CaregiverPlan)
     documents: list[DocumentLocation] = Field(
-        default_factory=lambda: [DocumentLocation(kind=kind) for kind in DOCUMENT_KINDS]
+        default_factory=lambda: [DocumentLocation(kind=kind) for kind in DOCUMENT_KINDS],
+        max_length=len(DOCUMENT_KINDS),
     )
     copies_held_by: MediumText = ""
     help: Help = Field(default_factory=Help)
