@@ -81,3 +81,36 @@ def test_a_new_password_ends_every_session_and_is_audited(inbox_app):
     assert first.get("/en/staff/").status_code == 302
     assert second.get("/en/staff/").status_code == 302
     assert "password-changed" in [r["action"] for r in rows(inbox_app, "audit_events")]
+
+
+# ---- a stalled database ---------------------------------------------------------------------
+
+def test_a_stalled_database_gives_the_inbox_unavailable_page_quickly(make_app, inbox_settings,
+                                                                     example_plan, db_url):
+    import time as clock
+
+    from sqlalchemy import create_engine, text
+
+    from tests.test_school_inbox import choices_from, give_plan, preview, send
+
+    app = make_app(DATABASE_TIMEOUT_SECONDS=1, **inbox_settings)
+    client = app.test_client()
+    give_plan(app, client, example_plan)
+    fields = choices_from(preview(client))
+    blocker = create_engine(db_url)
+    with blocker.connect() as connection:
+        # Another session holds the table (a long migration, a stuck transaction).
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN EXCLUSIVE")
+        else:
+            connection.execute(text("BEGIN"))
+            connection.execute(text("LOCK TABLE school_updates IN ACCESS EXCLUSIVE MODE"))
+        started = clock.monotonic()
+        response = send(client, fields)
+        waited = clock.monotonic() - started
+        connection.rollback()
+    blocker.dispose()
+    assert response.status_code == 503
+    assert "/es/school/download/form" in response.get_data(as_text=True)
+    assert waited < 10  # the statement gave up; no worker timeout (60 s)
+    app.extensions["prepplan_inbox"].engine.dispose()

@@ -186,7 +186,9 @@ def _private_file(path: Path) -> None:
 
 
 def init_inbox(app: Flask) -> Inbox:
-    engine = make_engine(app.config["DATABASE_URL"], app.config["DATABASE_TIMEOUT_SECONDS"])
+    # One engine per app for all its tables (prepplan/revocation.py makes it).
+    engine = app.extensions.get("prepplan_database") or make_engine(
+        app.config["DATABASE_URL"], app.config["DATABASE_TIMEOUT_SECONDS"])
     inbox = Inbox(engine, sessionmaker(engine, expire_on_commit=False),
                   RecordCipher(app.config["RECORD_KEYS"]))
     app.extensions["prepplan_inbox"] = inbox
