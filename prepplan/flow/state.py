@@ -36,10 +36,6 @@ MAX_CHUNKS = 150
 STATE_VERSION = b"1"
 
 
-class PlanTooLarge(ValueError):
-    pass
-
-
 def _cipher() -> AESGCM:
     cached = current_app.extensions.get("prepplan_state_cipher")
     if cached is None:
@@ -164,7 +160,10 @@ def _write_cookies(response: Response) -> Response:
     token = seal(revocation.stamped(dict(g.plan_state, touched=int(time.time()))))
     chunks = [token[i : i + CHUNK_CHARS] for i in range(0, len(token), CHUNK_CHARS)]
     if len(chunks) > MAX_CHUNKS:
-        raise PlanTooLarge(len(token))
+        # The views check first (check_fits); raising here would cost the response its
+        # security headers. Keep what the device had.
+        current_app.logger.warning("plan too large for its cookies (%d)", len(token))
+        return response
     chunks[0] = f"{len(chunks)}.{chunks[0]}"
     secure = current_app.config["SESSION_COOKIE_SECURE"]
     new_names = _chunk_names(len(chunks))

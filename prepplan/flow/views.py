@@ -431,9 +431,17 @@ def upload() -> Any:
             except PlanFileError as error:
                 form.plan_file.errors = [str(PLAN_FILE_ERRORS[error.reason])]
             else:
-                state.save_plan(_apply(plan))
+                plan = _apply(plan)
+                if not state.check_fits(plan):
+                    form.plan_file.errors = [str(PLAN_FILE_ERRORS["invalid"])]
+                    return _render_upload(form)
+                state.save_plan(plan)
                 flash(_("Your plan was loaded. Check your answers and change anything that is "
                         "out of date."))
                 return redirect(url_for("flow.step", name="check"))
+    return _render_upload(form)
+
+
+def _render_upload(form: forms.UploadForm) -> str:
     errors = form.error_list()
     return render_template("flow/upload.html", form=form, form_errors=errors, errors=errors)

@@ -130,6 +130,11 @@ class Child(PlanPart):
         return " ".join(part for part in (self.given_name, self.family_name) if part)
 
 
+# A contact's id, or "" for none: the caregiver step refers to contacts by it.
+ContactRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{0,32}$")]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_-]{0,16}$")]
+
+
 def new_contact_id() -> str:
     return uuid.uuid4().hex[:12]
 
@@ -154,8 +159,8 @@ class OutOfAreaContact(Person):
 
 
 class CaregiverPlan(PlanPart):
-    primary_contact_id: str = ""
-    backup_contact_id: str = ""
+    primary_contact_id: ContactRef = ""
+    backup_contact_id: ContactRef = ""
     where_children_stay: MediumText = ""
     routines: LongText = ""
     school_notes: LongText = ""
@@ -190,7 +195,7 @@ class Help(PlanPart):
 
 
 class Plan(PlanPart):
-    language: str = Field("en", description="The language the family reads this plan in.")
+    language: LanguageCode = Field("en", description="The language the family reads this plan in.")
     made_on: date | None = None
     guardians: list[Guardian] = Field(default_factory=list, max_length=MAX_GUARDIANS)
     home_address: Address = Field(default_factory=Address)
