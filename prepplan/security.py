@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -140,6 +141,24 @@ class CookieCountLimit:
         return self.wsgi_app(environ, start_response)
 
 
+# Every POST needs the form's CSRF token, whatever view it reaches (Delete and Finish too).
+csrf = CSRFProtect()
+# Not written back into a page, even the family's own.
+NOT_RESENT = {"csrf_token", "password"}
+
+
+def resubmit_page(error: CSRFError) -> tuple[str, int]:
+    """A POST without a valid token (a page left open too long, or a form on another site):
+    nothing is done, and the page offers to send the same answers again with a fresh token,
+    so nothing the family typed is lost."""
+    fields = [(name, value) for name, value in request.form.items(multi=True)
+              if name not in NOT_RESENT]
+    action = request.path
+    if request.query_string:
+        action += "?" + request.query_string.decode("utf-8", "replace")
+    return render_template("pages/resubmit.html", fields=fields, action=action), 400
+
+
 def refuse_marked_requests() -> None:
     if request.environ.get("prepplan.refused"):
         abort(400)
@@ -151,6 +170,8 @@ def init_app(app: Flask) -> None:
     # The plan's chunks, the staff session, and room for a few cookies of the browser's own.
     app.wsgi_app = CookieCountLimit(app.wsgi_app, MAX_CHUNKS + 10)
     app.before_request(refuse_marked_requests)
+    csrf.init_app(app)
+    app.register_error_handler(CSRFError, resubmit_page)
     app.after_request(set_security_headers)
     scrub_logging()
     for handler in app.logger.handlers:

@@ -3,6 +3,7 @@ and no plan cookie lives longer than PLAN_MAX_HOURS, however often it is used.""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -102,3 +103,52 @@ def test_a_plan_really_left_idle_is_cleared_by_the_idle_page(client, monkeypatch
     page = client.get("/en/cleared?reason=idle").get_data(as_text=True)
     assert "nobody used this screen" in page
     assert "pp0" not in _plan_cookies(client)
+
+
+# ---- deletion needs the page's own form (CSRF on for every POST) ------------------------------
+
+CSRF_FIELD = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+@pytest.mark.parametrize("ending", ["/en/delete", "/en/finish"])
+def test_a_cross_site_form_cannot_delete_the_plan(make_app, ending):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    FlowWalker(client, "en", csrf=True).post("children/0", {"given_name": "Kept"})
+    response = client.post(ending)  # what a form on another site sends: no token
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "press the button again" in page and "Try again" in page
+    assert _children(client) == ["Kept"]
+    # The page's own button works.
+    token = CSRF_FIELD.search(client.get("/en/privacy").get_data(as_text=True)).group(1)
+    assert client.post(ending, data={"csrf_token": token}).status_code == 302
+    assert _children(client) == []
+
+
+def test_every_post_route_refuses_a_request_without_a_token(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    FlowWalker(client, "en", csrf=True).post("children/0", {"given_name": "Kept"})
+    posts = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
+    assert len(posts) >= 10
+    for rule in posts:
+        url = re.sub(r"<[^>]+>", "x", rule.rule).replace("/x/", "/en/", 1)
+        url = url.replace("/plan/x", "/plan/children").replace("/x/", "/0/")
+        if rule.endpoint == "staff.logout":
+            continue  # signing out is allowed without a token (see school/staff.py)
+        response = client.post(url, data={"given_name": "Changed"})
+        assert response.status_code in (400, 404), (url, response.status_code)
+    assert _children(client) == ["Kept"]
+
+
+def test_the_failure_page_keeps_what_was_typed_and_sends_it_again(make_app):
+    client = make_app(WTF_CSRF_ENABLED=True).test_client()
+    response = client.post("/en/plan/children/0?from=check",
+                           data={"given_name": "Typed <b>before</b>", "csrf_token": "stale"})
+    page = response.get_data(as_text=True)
+    assert 'action="/en/plan/children/0?from=check"' in page
+    assert 'name="given_name" value="Typed &lt;b&gt;before&lt;/b&gt;"' in page
+    token = CSRF_FIELD.search(page).group(1)
+    again = client.post("/en/plan/children/0?from=check",
+                        data={"given_name": "Typed before", "csrf_token": token})
+    assert again.status_code == 302

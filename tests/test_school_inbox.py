@@ -303,7 +303,7 @@ def test_the_whole_flow_works_with_csrf_on(make_app, example_plan):
     client = app.test_client()
     give_plan(app, client, example_plan)
     token = CSRF.search(client.get("/es/school/").get_data(as_text=True)).group(1)
-    assert client.post("/es/school/preview", data={"submitted_by": "x"}).status_code == 200
+    assert client.post("/es/school/preview", data={"submitted_by": "x"}).status_code == 400
     page = preview(client, csrf=token)
     fields = dict(hidden_fields(page), agree="y")
     assert fields["csrf_token"]
