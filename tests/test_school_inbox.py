@@ -382,7 +382,7 @@ def test_migrations_match_the_models(inbox_app):
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, store.Base.metadata) == []
         assert {"school_updates", "staff_accounts", "staff_schools", "audit_events",
-                "login_failures", "alembic_version"} <= set(inspect(connection).get_table_names())
+                "login_limits", "alembic_version"} <= set(inspect(connection).get_table_names())
     assert run_cli(inbox_app, "db", "upgrade").exit_code == 0  # idempotent
 
 
@@ -537,7 +537,7 @@ def test_wrong_passwords_are_limited_across_app_servers(make_app, inbox_settings
     _, response = login(second)  # even the right password, for 15 minutes
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
-    failures = rows(first, "login_failures")
+    failures = rows(first, "login_limits")
     assert failures and all("office@" not in str(r) for r in failures)
     for app in (first, second):
         app.extensions["prepplan_inbox"].engine.dispose()
@@ -679,7 +679,7 @@ def test_a_record_moved_to_another_schools_row_is_refused(inbox_app, example_pla
 def test_the_database_holds_no_plaintext_personal_data(inbox_app, example_plan, db_url):
     sent_updates(inbox_app, example_plan)
     create_staff(inbox_app)
-    for table in ("school_updates", "audit_events", "login_failures", "staff_schools"):
+    for table in ("school_updates", "audit_events", "login_limits", "staff_schools"):
         dumped = str(rows(inbox_app, table))
         for word in ("Sofía", "Ramírez", "Carmen", "555-0142", "Pedro", "Chandler Elem"):
             assert word not in dumped, (table, word)
@@ -824,7 +824,7 @@ def test_no_export_page_row_or_log_holds_anything_private(inbox_app, example_pla
 
     stored = ""
     for table in ("school_updates", "staff_accounts", "staff_schools", "audit_events",
-                  "login_failures", "alembic_version"):
+                  "login_limits", "alembic_version"):
         stored += str(rows(inbox_app, table))
     with inbox_app.app_context(), store.session() as db:
         for row in db.scalars(select(store.StoredUpdate)):

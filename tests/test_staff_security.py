@@ -114,3 +114,71 @@ def test_a_stalled_database_gives_the_inbox_unavailable_page_quickly(make_app, i
     assert "/es/school/download/form" in response.get_data(as_text=True)
     assert waited < 10  # the statement gave up; no worker timeout (60 s)
     app.extensions["prepplan_inbox"].engine.dispose()
+
+
+# ---- login limits and passwords ---------------------------------------------------------------
+
+def test_sixty_parallel_wrong_passwords_check_at_most_five(inbox_app, monkeypatch):
+    import threading
+
+    from argon2 import PasswordHasher
+
+    from prepplan.school import accounts
+
+    create_staff(inbox_app)
+    checked, results = [], []
+
+    class CountingHasher(PasswordHasher):
+        def verify(self, *args):
+            checked.append(1)
+            return super().verify(*args)
+
+    def attempt():
+        with inbox_app.test_request_context("/en/staff/login",
+                                            environ_base={"REMOTE_ADDR": "198.51.100.4"}):
+            try:
+                results.append(accounts.check_login("office@chandler.example", "wrong guess!"))
+            except accounts.LoginLimited:
+                results.append("limited")
+
+    monkeypatch.setattr(accounts, "_hasher", CountingHasher())
+    threads = [threading.Thread(target=attempt) for _ in range(60)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 60
+    assert len(checked) <= 5
+    assert results.count("limited") >= 55
+    actions = [r["action"] for r in rows(inbox_app, "audit_events")]
+    assert actions.count("login-failed") == len(checked)
+    assert "login-limited" in actions
+
+
+def test_one_noisy_address_does_not_lock_out_other_accounts(inbox_app):
+    create_staff(inbox_app)
+    office = {"REMOTE_ADDR": "198.51.100.9"}
+    for number in range(25):  # a colleague mistyping e-mails all morning, behind the same router
+        client = inbox_app.test_client()
+        response = client.post("/en/staff/login", environ_base=office,
+                               data={"email": f"typo{number}@x.example", "password": "nope"})
+        assert response.status_code == 401  # the same answer as any wrong e-mail
+    client = inbox_app.test_client()
+    response = client.post("/en/staff/login", environ_base=office,
+                           data={"email": "office@chandler.example", "password": PASSWORD})
+    assert response.status_code == 302
+    actions = [r["action"] for r in rows(inbox_app, "audit_events")]
+    assert actions.count("login-limited") == 5  # attempts 21-25 were not even checked
+
+
+def test_weak_passwords_are_refused_on_the_command_line(inbox_app):
+    for weak in (" " * 12, "password1234", "chandlerchandler", "qwertyuiop123"):
+        result = run_cli(inbox_app, "staff", "create", "--email", "office@chandler.example",
+                         "--school", "chandler-elementary", "--password-stdin", input=weak + "\n")
+        assert result.exit_code != 0, weak
+        assert "Choose another password" in result.output
+    assert rows(inbox_app, "staff_accounts") == []
+    create_staff(inbox_app)
+    result = run_cli(inbox_app, "staff", "password", "--email", "office@chandler.example",
+                     "--password-stdin", input="password1234\n")
+    assert result.exit_code != 0 and "too easy to guess" in result.output

@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import prepplan.revocation  # noqa: F401 (their tables join the metadata)
+import prepplan.school.login_limits  # noqa: F401
 import prepplan.school.sessions  # noqa: F401
 from prepplan.school.store import Base
 

@@ -1,14 +1,15 @@
 """School staff accounts: Argon2 password hashes, rate-limited login, session checks.
 
 Accounts are made on the command line (``prepplan staff create``), each tied to one or more
-schools from the district file. Failed logins are counted in the database, per account and per
-client address, so the limit holds across several app servers.
+schools from the district file. Login attempts are limited in the database (login_limits.py), so
+the limit holds across several app servers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from functools import cache
@@ -18,9 +19,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, request
 from sqlalchemy.orm import Session
 
-from prepplan.school import sessions, store
+from prepplan.school import login_limits, sessions, store
 
 MIN_PASSWORD_LENGTH = 12
+MIN_PASSWORD_SCORE = 3  # zxcvbn: 0 (too guessable) to 4 (very unguessable)
 
 _hasher = PasswordHasher()
 
@@ -36,9 +38,26 @@ class PasswordTooWeak(ValueError):
     pass
 
 
-def hash_password(password: str) -> str:
+def password_weakness(password: str, email: str = "") -> str:
+    """Why a password is too weak for a staff account, or "" when it is strong enough:
+    MIN_PASSWORD_LENGTH characters and zxcvbn's score 3 ("safely unguessable"), which knows
+    common passwords, words, keyboard walks, repeats and the person's own e-mail."""
+    from zxcvbn import zxcvbn
+
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise PasswordTooWeak(f"use at least {MIN_PASSWORD_LENGTH} characters")
+        return f"use at least {MIN_PASSWORD_LENGTH} characters"
+    result = zxcvbn(password[:100], user_inputs=[part for part in re.split(r"[@.]", email)
+                                                 if part])
+    if result["score"] < MIN_PASSWORD_SCORE:
+        warning = result["feedback"].get("warning") or "it is easy to guess"
+        return f"this password is too easy to guess ({warning.rstrip('.')})"
+    return ""
+
+
+def hash_password(password: str, email: str = "") -> str:
+    weakness = password_weakness(password, email)
+    if weakness:
+        raise PasswordTooWeak(weakness)
     return _hasher.hash(password)
 
 
@@ -59,27 +78,42 @@ class LoginLimited(Exception):
     pass
 
 
-def check_login(db: Session, email: str, password: str) -> store.StaffAccount | None:
-    """The account if the password is right; None if not; LoginLimited after too many tries."""
+def check_login(email: str, password: str) -> store.StaffAccount | None:
+    """The account if the password is right; None if not; LoginLimited after too many tries
+    (school/login_limits.py). Each attempt is audited, never with the password."""
     email = email.strip().lower()
     account_key = _limit_key("account", email)
-    address_key = _limit_key("address", request.remote_addr or "")
-    if (store.recent_failures(db, account_key) >= store.MAX_FAILURES_PER_ACCOUNT
-            or store.recent_failures(db, address_key) >= store.MAX_FAILURES_PER_ADDRESS):
+    with store.session() as db:
+        account = store.staff_by_email(db, email)
+    who = account.email if account is not None else "(unknown account)"
+    if not login_limits.take_slot(account_key, login_limits.MAX_ATTEMPTS_PER_ACCOUNT):
+        _audit(who, "login-limited")
         raise LoginLimited
-    account = store.staff_by_email(db, email)
+    if account is None and not login_limits.take_slot(
+            _limit_key("address", request.remote_addr or ""),
+            login_limits.MAX_UNKNOWN_ACCOUNT_ATTEMPTS_PER_ADDRESS):
+        # Spared the Argon2 check, and answered like any wrong e-mail: a "too many attempts"
+        # here would tell this address which e-mails have no account.
+        _audit(who, "login-limited")
+        return None
     try:
         _hasher.verify(account.password_hash if account else _unknown_account_hash(), password)
         ok = account is not None
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        store.record_failure(db, account_key, address_key)
+        _audit(who, "login-failed")
         return None
-    store.clear_failures(db, account_key)
+    login_limits.give_back(account_key)
     if _hasher.check_needs_rehash(account.password_hash):
-        account.password_hash = _hasher.hash(password)
+        with store.session() as db:
+            db.get(store.StaffAccount, account.id).password_hash = _hasher.hash(password)
     return account
+
+
+def _audit(who: str, action: str) -> None:
+    with store.session() as db:
+        store.audit(db, who, action)
 
 
 def start_session(db: Session, account: store.StaffAccount) -> None:

@@ -32,15 +32,17 @@ def _inbox_on() -> None:
             "The school inbox is off: set PREPPLAN_DISTRICT_FILE (and PREPPLAN_RECORD_KEYS).")
 
 
-def _read_password(from_stdin: bool) -> str:
-    from prepplan.school.accounts import MIN_PASSWORD_LENGTH
+def _read_password(from_stdin: bool, email: str) -> str:
+    from prepplan.school.accounts import password_weakness
 
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.ClickException(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.")
+    weakness = password_weakness(password, email)
+    if weakness:
+        raise click.ClickException(f"Choose another password: {weakness}. A few unrelated "
+                                   "words make a strong one.")
     return password
 
 
@@ -77,7 +79,7 @@ def staff_create(email: str, schools: tuple[str, ...], password_stdin: bool) -> 
         if store.staff_by_email(db, email) is not None:
             raise click.ClickException(
                 f"{email} already has an account (use `prepplan staff password`).")
-    password_hash = hash_password(_read_password(password_stdin))
+    password_hash = hash_password(_read_password(password_stdin, email), email)
     with store.session() as db:
         account = store.StaffAccount(email=email, password_hash=password_hash,
                                      session_version=1, created_at=store.now())
@@ -99,7 +101,7 @@ def staff_password(email: str, password_stdin: bool) -> None:
     from prepplan.school.sessions import end_all
 
     _inbox_on()
-    password_hash = hash_password(_read_password(password_stdin))
+    password_hash = hash_password(_read_password(password_stdin, email), email)
     with store.session() as db:
         account = store.staff_by_email(db, email)
         if account is None:

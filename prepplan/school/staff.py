@@ -57,9 +57,9 @@ def login() -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            with store.session() as db:
-                account = accounts.check_login(db, form.email.data, form.password.data)
-                if account is not None:
+            account = accounts.check_login(form.email.data, form.password.data)
+            if account is not None:
+                with store.session() as db:
                     store.audit(db, account.email, "login")
                     accounts.start_session(db, account)
         except accounts.LoginLimited:

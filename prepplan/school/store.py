@@ -31,7 +31,6 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
-    func,
     select,
 )
 from sqlalchemy.engine import Engine, make_url
@@ -43,10 +42,6 @@ from prepplan.school.encryption import RecordCipher
 from prepplan.school.record import SchoolUpdate
 
 MIGRATIONS_LOCATION = "prepplan:migrations"
-# Failed logins are counted for this long; then they no longer count.
-LOGIN_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
 
 
 class UTCDateTime(TypeDecorator):
@@ -120,16 +115,6 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     update_reference: Mapped[str] = mapped_column(String(16), default="")
     school_id: Mapped[str] = mapped_column(String(64), default="")
-
-
-class LoginFailure(Base):
-    """A failed login, counted per account and per client address (both hashed) for limiting."""
-
-    __tablename__ = "login_failures"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key_hash: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 # ---- engine per app -------------------------------------------------------------------------
@@ -297,14 +282,13 @@ def mark_entered(row: StoredUpdate, staff_id: int) -> None:
 
 
 def purge_entered(retention_days: int, *, at: datetime | None = None) -> int:
-    """Delete updates entered more than ``retention_days`` ago, and stale login failures."""
+    """Delete updates entered more than ``retention_days`` ago."""
     moment = at or now()
     with session() as db:
         deleted = db.execute(delete(StoredUpdate).where(
             StoredUpdate.status == "entered",
             StoredUpdate.entered_at < moment - timedelta(days=retention_days),
         )).rowcount
-        db.execute(delete(LoginFailure).where(LoginFailure.at < moment - LOGIN_WINDOW))
     return deleted or 0
 
 
@@ -333,17 +317,3 @@ def staff_by_email(db: Session, email: str) -> StaffAccount | None:
 
 def staff_schools(db: Session, staff_id: int) -> list[str]:
     return sorted(db.scalars(select(StaffSchool.school_id).where(StaffSchool.staff_id == staff_id)))
-
-
-def recent_failures(db: Session, key_hash: str) -> int:
-    return db.scalar(select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.key_hash == key_hash, LoginFailure.at >= now() - LOGIN_WINDOW)) or 0
-
-
-def record_failure(db: Session, *key_hashes: str) -> None:
-    for key_hash in key_hashes:
-        db.add(LoginFailure(key_hash=key_hash, at=now()))
-
-
-def clear_failures(db: Session, key_hash: str) -> None:
-    db.execute(delete(LoginFailure).where(LoginFailure.key_hash == key_hash))
