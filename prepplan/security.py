@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from flask import Flask, Response, abort, render_template, request
+from flask import Flask, Response, abort, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -31,7 +31,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 def attachment(data: bytes, mimetype: str, filename: str) -> Response:
     """A download. Every download here carries family or school data: no cache may keep it
     (said here as well as in set_security_headers, so it holds wherever the response goes)."""
-    response = Response(data, mimetype=mimetype)
+    # content_type, not mimetype: Werkzeug would add a second charset to "text/csv; charset=...".
+    response = Response(data, content_type=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -45,6 +46,10 @@ def set_security_headers(response: Response) -> Response:
     headers["Referrer-Policy"] = "no-referrer"
     headers["Cross-Origin-Opener-Policy"] = "same-origin"
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+    # Served over HTTPS (directly, or behind a configured HTTPS proxy), or with secure cookies:
+    # the browser must never come back over plain HTTP, where the plan cookies could be read.
+    if request.is_secure or current_app.config["SESSION_COOKIE_SECURE"]:
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     # Any page or download may carry family data: no cache may keep it. Static files are the
     # only exception (they hold none).
     if request.endpoint != "static":

@@ -182,3 +182,33 @@ def test_weak_passwords_are_refused_on_the_command_line(inbox_app):
     result = run_cli(inbox_app, "staff", "password", "--email", "office@chandler.example",
                      "--password-stdin", input="password1234\n")
     assert result.exit_code != 0 and "too easy to guess" in result.output
+
+
+# ---- the audit trail ----------------------------------------------------------------------------
+
+def test_cross_school_probes_and_decrypted_list_rows_are_audited(inbox_app, example_plan):
+    from tests.test_school_inbox import sent_updates
+
+    mine = sent_updates(inbox_app, example_plan)
+    other = sent_updates(inbox_app, example_plan, schools=("north-high", ""))[0]
+    create_staff(inbox_app)
+    client, _ = login(inbox_app)
+    client.get("/en/staff/")
+    assert client.get(f"/en/staff/updates/{other}").status_code == 404
+    assert client.get("/en/staff/updates/GUESSED-REF").status_code == 404
+    response = client.post("/en/staff/export", data={"reference": other, "format": "edfi"})
+    assert response.status_code == 404
+    events = [(r["action"], r["update_reference"]) for r in rows(inbox_app, "audit_events")]
+    assert sorted(ref for action, ref in events if action == "list-opened") == sorted(mine)
+    assert [ref for action, ref in events if action == "not-found"] == [
+        other, "GUESSED-REF", other]
+
+
+def test_csv_exports_name_one_charset(inbox_app, example_plan):
+    from tests.test_school_inbox import sent_updates
+
+    references = sent_updates(inbox_app, example_plan)
+    create_staff(inbox_app)
+    client, _ = login(inbox_app)
+    response = client.post("/en/staff/export", data={"reference": references, "format": "edfi"})
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"

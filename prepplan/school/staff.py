@@ -102,12 +102,15 @@ def updates() -> Any:
     with store.session() as db:
         stored = store.updates_for_schools(db, list(g.staff.school_ids),
                                            None if show == "all" else show)
+        store.audit(db, g.staff.email, "list")
         for row in stored:
             try:
                 rows.append((row, store.open_update(row)))
             except RecordUnreadable:
                 rows.append((row, None))
-        store.audit(db, g.staff.email, "list")
+                continue
+            # Which records this list showed in clear, one by one.
+            store.audit(db, g.staff.email, "list-opened", row.reference, row.school_id)
     return render_template("school/staff/list.html", rows=rows, show=show,
                            export_form=ExportForm(), action_form=ActionForm())
 
@@ -115,8 +118,16 @@ def updates() -> Any:
 def _own_update(db, reference: str) -> store.StoredUpdate:
     row = store.update_for_schools(db, reference, list(g.staff.school_ids))
     if row is None:
+        _audit_not_found(reference)
         abort(404)
     return row
+
+
+def _audit_not_found(reference: str) -> None:
+    """Another school's reference, or a guessed one: kept in the trail (in its own
+    transaction, as the 404 rolls back the caller's)."""
+    with store.session() as db:
+        store.audit(db, g.staff.email, "not-found", reference[:16])
 
 
 @bp.route("/updates/<reference>")
@@ -175,6 +186,7 @@ def export() -> Any:
         for reference in references:
             row = store.update_for_schools(db, reference, list(g.staff.school_ids))
             if row is None:
+                store.audit(db, g.staff.email, "not-found", reference[:16])
                 continue
             try:
                 records.append(store.open_update(row))
