@@ -8,6 +8,8 @@
 #   ./dev.sh extract    re-extract messages into translations/messages.pot and update catalogs
 #   ./dev.sh compile    compile the catalogs (setup does it too)
 #   ./dev.sh bench      the benchmarks in bench/
+#   ./dev.sh audit      installed packages vs the vulnerability snapshot in audit/ (no network)
+#   ./dev.sh audit-refresh   fetch that snapshot (OSV's PyPI export); run when the lock changes
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -76,12 +78,20 @@ case $cmd in
     ;;
   test)
     setup test
-    "$VENV/bin/ruff" check prepplan tests bench
+    "$VENV/bin/ruff" check prepplan tests bench tools
     "$PY" -m pytest "${@:2}"
     ;;
-  lint) "$VENV/bin/ruff" check prepplan tests bench ;;
+  lint) "$VENV/bin/ruff" check prepplan tests bench tools ;;
   extract) extract ;;
   compile) compile_catalogs ;;
   bench) "$PY" bench/run.py "${@:2}" ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  audit) "$PY" tools/offline_audit.py ;;
+  audit-refresh)
+    mkdir -p audit
+    curl -fsSL --retry 2 -o audit/osv-pypi.zip.part \
+      https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip
+    mv audit/osv-pypi.zip.part audit/osv-pypi.zip
+    "$PY" tools/offline_audit.py
+    ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac
