@@ -78,7 +78,7 @@ def test_hostile_uploads_get_a_translated_refusal(client, content):
 
 
 def test_an_attachment_bomb_is_refused_without_being_inflated():
-    bomb = pdf_with_attachment(ATTACHMENT_NAME, b"\0" * (74 * 2**20), deflated=True)
+    bomb = pdf_with_attachment(ATTACHMENT_NAME, b"\0" * 74_000_000, deflated=True)
     assert len(bomb) < 100_000
     tracemalloc.start()
     try:
