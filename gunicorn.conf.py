@@ -4,6 +4,8 @@ import multiprocessing
 import os
 
 from gunicorn.glogging import Logger
+from gunicorn.http import parser
+from gunicorn.http.message import Request
 
 from prepplan.flow.state import CHUNK_CHARS, MAX_CHUNKS
 
@@ -18,6 +20,22 @@ timeout = 60  # a plan PDF in Chinese takes a few seconds on a slow machine
 # A proxy in front needs the same room (nginx: large_client_header_buffers 4 640k).
 limit_request_field_size = MAX_CHUNKS * (CHUNK_CHARS + 16) + 4096
 limit_request_fields = 40
+# All headers together: the Cookie field and room for the others. gunicorn's own bound is
+# fields x field size (23 MB here), and it re-scans the whole buffer on every read, so a few
+# connections sending that much froze every worker for minutes.
+MAX_HEADER_BYTES = limit_request_field_size + 32 * 1024
+
+
+class BoundedRequest(Request):
+    """gunicorn's request with a bound on the whole header block (gunicorn has no setting for
+    it; tests/test_request_limits.py checks it against a real gunicorn)."""
+
+    def parse(self, unreader):
+        self.max_buffer_headers = MAX_HEADER_BYTES
+        return super().parse(unreader)
+
+
+parser.RequestParser.mesg_class = BoundedRequest
 
 
 class ScrubbedLogger(Logger):

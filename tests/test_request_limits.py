@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import runpy
@@ -92,3 +93,37 @@ def test_forged_chunk_names_get_no_set_cookie_each(app):
     response = _get_with_cookie_header(app, "/en/", "pp0=1.x; " + fewer)
     assert response.status_code == 200
     assert len(response.headers.getlist("Set-Cookie")) <= state.MAX_CHUNKS
+
+
+def _raw_request(url: str, head: bytes) -> bytes:
+    import socket
+    from urllib.parse import urlsplit
+
+    address = urlsplit(url)
+    with socket.create_connection((address.hostname, address.port), timeout=60) as sock:
+        # The server may answer and close before reading it all.
+        with contextlib.suppress(OSError):
+            sock.sendall(head)
+        return sock.recv(200)
+
+
+def test_gunicorn_bounds_the_whole_header_block_and_still_takes_the_largest_plan(app):
+    from tests.servers import gunicorn, production_env
+
+    settings = _gunicorn_settings()
+    field = b"X-Filler: " + b"a" * (settings["limit_request_field_size"] - 20) + b"\r\n"
+    with app.test_request_context():
+        token = state.seal({"plan": worst_case_plan().model_dump(mode="json"), "touched": 0})
+    cookie = "; ".join(f"pp{i}=" + token[i * state.CHUNK_CHARS:(i + 1) * state.CHUNK_CHARS]
+                       for i in range(len(token) // state.CHUNK_CHARS + 1))
+    with gunicorn(production_env(PREPPLAN_WORKERS="1")) as server:
+        started = time.monotonic()
+        answer = _raw_request(server.url, b"GET /en/ HTTP/1.1\r\nHost: x\r\n" + field * 39
+                              + b"\r\n")
+        refused_after = time.monotonic() - started
+        largest = _raw_request(server.url, b"GET /en/privacy HTTP/1.1\r\nHost: x\r\n"
+                               + f"Cookie: {cookie}\r\n".encode() + b"X-A: 1\r\n" * 30 + b"\r\n")
+    assert answer.startswith(b"HTTP/1.1 431") or answer.startswith(b"HTTP/1.1 400"), answer
+    # 39 fields of 570 kB were read and re-scanned for minutes; now the first 600 kB decide.
+    assert refused_after < 10
+    assert largest.startswith(b"HTTP/1.1 200"), largest
