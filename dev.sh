@@ -12,6 +12,8 @@
 #   ./dev.sh extract    re-extract messages into translations/messages.pot and update catalogs
 #   ./dev.sh compile    compile the catalogs (setup does it too)
 #   ./dev.sh bench      the benchmarks in bench/
+#   ./dev.sh audit      installed packages vs the vulnerability snapshot in audit/ (no network)
+#   ./dev.sh audit-refresh   fetch that snapshot (OSV's PyPI export); run when the lock changes
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -133,8 +135,8 @@ upgrade_check() {
   "$venv/bin/ruff" check prepplan tests bench
   "$venv/bin/python" -m pytest "$@"
 lint() {
-  "$VENV/bin/ruff" check prepplan tests bench
-  "$VENV/bin/ruff" format --check --quiet prepplan tests bench
+  "$VENV/bin/ruff" check prepplan tests bench tools
+  "$VENV/bin/ruff" format --check --quiet prepplan tests bench tools
   "$VENV/bin/mypy"  # what it checks, and how strictly: [tool.mypy] in pyproject.toml
 }
 
@@ -170,5 +172,13 @@ case $cmd in
   upgrade-check) upgrade_check "${@:2}" ;;
   compile) compile_catalogs ;;
   bench) "$PY" bench/run.py "${@:2}" ;;
-  *) sed -n '2,15p' "$0"; exit 2 ;;
+  audit) "$PY" tools/offline_audit.py ;;
+  audit-refresh)
+    mkdir -p audit
+    curl -fsSL --retry 2 -o audit/osv-pypi.zip.part \
+      https://osv-vulnerabilities.storage.googleapis.com/PyPI/all.zip
+    mv audit/osv-pypi.zip.part audit/osv-pypi.zip
+    "$PY" tools/offline_audit.py
+    ;;
+  *) sed -n '2,17p' "$0"; exit 2 ;;
 esac

@@ -27,10 +27,11 @@ def create_app(
     if test_config:
         app.config.update(test_config)
 
-    from prepplan import i18n, plan_state, security, templating
+    from prepplan import i18n, plan_state, revocation, security, templating
 
     security.init_app(app)
     i18n.init_app(app)
+    revocation.init_app(app)
     plan_state.init_app(app)
     templating.init_app(app)
 

@@ -28,7 +28,7 @@ def _dev_secret_key(instance_path: Path) -> str:
     """A random key kept in the instance folder, so development survives a restart."""
     path = instance_path / "dev-secret-key"
     if not path.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
+        instance_path.mkdir(parents=True, exist_ok=True, mode=0o700)
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
@@ -64,6 +64,8 @@ def load_config(
         "MAX_FORM_MEMORY_SIZE": 1024 * 1024,
         # Minutes without activity after which an unfinished plan is forgotten on this device.
         "IDLE_MINUTES": int(env.get("PREPPLAN_IDLE_MINUTES", 30)),
+        # Hours after which any plan on a device is refused, however active it is.
+        "PLAN_MAX_HOURS": int(env.get("PREPPLAN_PLAN_MAX_HOURS", 12)),
         "SESSION_COOKIE_NAME": "prepplan_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -73,6 +75,8 @@ def load_config(
         "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the browser session
         "DATABASE_URL": env.get("DATABASE_URL")
         or "sqlite:///" + str(instance_path / "prepplan.sqlite"),
+        # Every database statement and lock wait gives up after this (stalled database).
+        "DATABASE_TIMEOUT_SECONDS": float(env.get("PREPPLAN_DATABASE_TIMEOUT_SECONDS", 5)),
         # The school inbox is on only when a district file is configured.
         "DISTRICT_FILE": env.get("PREPPLAN_DISTRICT_FILE", ""),
         # Comma-separated keys for school records at rest; the first one encrypts.

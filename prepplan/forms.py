@@ -3,9 +3,10 @@ length messages and choices built from translated labels."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField, SelectChoice
+
+from prepplan.i18n import lazy_gettext as _l
 
 TOO_LONG = _l("Use %(max)d characters or fewer.")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
-from flask_babel import lazy_gettext as _l
 
 from prepplan.i18n import (
     BY_SLUG,
@@ -12,6 +11,7 @@ from prepplan.i18n import (
     negotiated_language,
     same_page_in,
 )
+from prepplan.i18n import lazy_gettext as _l
 from prepplan.plan_state import CLEARED_REASONS, device
 
 bp = Blueprint("pages", __name__)
@@ -77,8 +77,10 @@ def finish() -> Response:
 def cleared() -> str | Response:
     reason = request.args.get("reason", "deleted")
     if reason == "idle" and device.has_plan:
-        # A page that timed out on its own: forget the plan now, then say why.
-        return _clear("idle")
+        # The page's timer ran out, but the plan's own timestamp says it is still in use (in
+        # another tab, say): a link to this page must not wipe it. A plan that really is idle
+        # was already refused and its cookies deleted (plan_state.py).
+        return redirect(url_for("pages.start"))
     return render_template(
         "pages/cleared.html", message=CLEARED_REASONS.get(reason, CLEARED_REASONS["deleted"])
     )

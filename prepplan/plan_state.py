@@ -28,10 +28,11 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Flask, Response, current_app, g, request
-from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 from werkzeug.local import LocalProxy
 
+from prepplan import revocation
+from prepplan.i18n import lazy_gettext as _l
 from prepplan.plan.model import Plan
 
 COOKIE_PREFIX = "pp"
@@ -101,7 +102,9 @@ def sealed_cookies(state: dict[str, Any]) -> list[tuple[str, str]]:
 
 def fits(plan: Plan) -> bool:
     """Whether the plan, sealed, fits in the cookies a browser keeps."""
-    state = {"plan": plan.model_dump(mode="json", exclude_defaults=True), "touched": 0}
+    state = revocation.stamped(
+        {"plan": plan.model_dump(mode="json", exclude_defaults=True), "touched": 0}
+    )
     return len(seal(state)) <= CHUNK_CHARS * MAX_CHUNKS - 8
 
 
@@ -113,6 +116,9 @@ class DevicePlan:
         self._state: dict[str, Any] | None = None
         self._plan: Plan | None = None
         self.expired = False  # the request carried a plan forgotten for being idle too long
+        # The request carried a plan cookie that was tampered with, sealed under another key or
+        # ended by Delete or Finish: forgotten, and nothing is said about being idle.
+        self.refused = False
         self._changed = False
         self._forget = False
 
@@ -122,8 +128,11 @@ class DevicePlan:
         carried = f"{COOKIE_PREFIX}0" in request.cookies
         state = unseal(self._read_token()) if carried else None
         idle_seconds = current_app.config["IDLE_MINUTES"] * 60
-        if state is None or time.time() - state.get("touched", 0) > idle_seconds:
-            self.expired = carried
+        if state is None or revocation.is_revoked(state):
+            self.refused = carried
+            state = {}
+        elif time.time() - state.get("touched", 0) > idle_seconds or revocation.too_old(state):
+            self.expired = True
             state = {}
         self._state = state
         return state
@@ -166,33 +175,38 @@ class DevicePlan:
         self._changed = True
 
     def forget(self) -> None:
-        """Delete the plan from this device when the response leaves."""
+        """Delete the plan from this device when the response leaves, and end any copy of it."""
+        revocation.revoke(self._load())
         self._state = {}
         self._forget = True
 
     def write_cookies(self, response: Response) -> Response:
-        old_names = _chunk_names(
-            sum(
-                1
-                for name in request.cookies
-                if name.startswith(COOKIE_PREFIX) and name[len(COOKIE_PREFIX) :].isdigit()
-            )
-        )
+        # Only names a plan can use: thousands of forged "pp..." cookies get no Set-Cookie each.
+        old_names = [name for name in _chunk_names(MAX_CHUNKS) if name in request.cookies]
         changed = self._changed
         if not changed and request.method == "GET" and old_names:
             # Any page the family opens counts as activity: it restarts the idle clock.
             changed = bool(self._load())
-        if self._forget or not changed and self.expired:
+        if self._forget or not changed and (self.expired or self.refused):
             _delete_cookies(response, old_names)
             return response
         if not changed:
             return response
-        cookies = sealed_cookies(dict(self._load(), touched=int(time.time())))
+        try:
+            cookies = sealed_cookies(
+                revocation.stamped(dict(self._load(), touched=int(time.time())))
+            )
+        except PlanTooLarge:
+            # The views check first (fits); raising here would cost the response its security
+            # headers. Keep what the device had.
+            current_app.logger.warning("plan too large for its cookies")
+            return response
         secure = current_app.config["SESSION_COOKIE_SECURE"]
+        new_names = [name for name, _value in cookies]
         for name, value in cookies:
             # Session cookies (no expiry): closing the browser forgets them too.
             response.set_cookie(name, value, path="/", secure=secure, httponly=True, samesite="Lax")
-        _delete_cookies(response, old_names[len(cookies) :])
+        _delete_cookies(response, [name for name in old_names if name not in new_names])
         return response
 
 

@@ -5,7 +5,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from prepplan import create_app, plan_state
+from prepplan import create_app, plan_state, revocation
 from prepplan.i18n import TRANSLATIONS_DIR
 from prepplan.plan.planfile import load_plan
 
@@ -62,7 +62,9 @@ def plan_cookies():
     def make(app, plan) -> list[tuple[str, str]]:
         with app.test_request_context():
             return plan_state.sealed_cookies(
-                {"plan": plan.model_dump(mode="json"), "touched": int(time.time())}
+                revocation.stamped(
+                    {"plan": plan.model_dump(mode="json"), "touched": int(time.time())}
+                )
             )
 
     return make

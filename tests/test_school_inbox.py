@@ -334,7 +334,7 @@ def test_the_whole_flow_works_with_csrf_on(make_app, example_plan, give_plan):
     client = app.test_client()
     give_plan(app, client, example_plan)
     token = CSRF.search(client.get("/es/school/").get_data(as_text=True)).group(1)
-    assert client.post("/es/school/preview", data={"submitted_by": "x"}).status_code == 200
+    assert client.post("/es/school/preview", data={"submitted_by": "x"}).status_code == 400
     page = preview(client, csrf=token)
     fields = dict(hidden_fields(page), agree="y")
     assert fields["csrf_token"]
@@ -441,7 +441,7 @@ def test_migrations_match_the_models(inbox_app):
             "staff_accounts",
             "staff_schools",
             "audit_events",
-            "login_failures",
+            "login_limits",
             "alembic_version",
         } <= set(inspect(connection).get_table_names())
     assert run_cli(inbox_app, "db", "upgrade").exit_code == 0  # idempotent
@@ -687,7 +687,7 @@ def test_wrong_passwords_are_limited_across_app_servers(make_app, inbox_settings
     _, response = login(second)  # even the right password, for 15 minutes
     assert response.status_code == 429
     assert "Too many attempts" in response.get_data(as_text=True)
-    failures = rows(first, "login_failures")
+    failures = rows(first, "login_limits")
     assert failures and all("office@" not in str(r) for r in failures)
     for app in (first, second):
         app.extensions["prepplan_inbox"].engine.dispose()
@@ -850,7 +850,7 @@ def test_a_record_moved_to_another_schools_row_is_refused(inbox_app, example_pla
 def test_the_database_holds_no_plaintext_personal_data(inbox_app, example_plan, db_url, give_plan):
     sent_updates(inbox_app, example_plan, give_plan)
     create_staff(inbox_app)
-    for table in ("school_updates", "audit_events", "login_failures", "staff_schools"):
+    for table in ("school_updates", "audit_events", "login_limits", "staff_schools"):
         dumped = str(rows(inbox_app, table))
         for word in ("Sofía", "Ramírez", "Carmen", "555-0142", "Pedro", "Chandler Elem"):
             assert word not in dumped, (table, word)
@@ -1040,7 +1040,7 @@ def test_no_export_page_row_or_log_holds_anything_private(
         "staff_accounts",
         "staff_schools",
         "audit_events",
-        "login_failures",
+        "login_limits",
         "alembic_version",
     ):
         stored += str(rows(inbox_app, table))

@@ -13,7 +13,6 @@ from typing import Any
 
 from flask_babel import LazyString, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -43,6 +42,7 @@ from prepplan import phones
 from prepplan.direction import isolate_in_text
 from prepplan.forms import TOO_LONG, PageForm, options
 from prepplan.i18n import language_name
+from prepplan.i18n import lazy_gettext as _l
 from prepplan.locale_formats import (
     parse_typed_date,
     typed_date,

@@ -18,7 +18,6 @@ from typing import Any, TypeVar
 
 from flask import flash, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from pydantic import BaseModel
 from wtforms import Field, FieldList, FormField, RadioField, SelectField
@@ -28,6 +27,7 @@ from prepplan.direction import isolate
 from prepplan.flow import forms
 from prepplan.forms import PageForm
 from prepplan.i18n import format_date, format_list
+from prepplan.i18n import lazy_gettext as _l
 from prepplan.plan.model import (
     DOCUMENT_KINDS,
     MAX_CHILDREN,

@@ -21,7 +21,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from prepplan import plan_state
 from prepplan.flow import forms
@@ -41,6 +40,7 @@ from prepplan.flow.steps import (
 )
 from prepplan.forms import ConfirmForm, PageForm
 from prepplan.i18n import SITE_LANGUAGES, current_language
+from prepplan.i18n import lazy_gettext as _l
 from prepplan.plan.model import Plan
 from prepplan.plan.planfile import PlanFileError, dump_plan, load_plan
 from prepplan.plan_state import CLEARED_REASONS, device
@@ -369,7 +369,11 @@ def upload() -> Any:
                     return render_template(
                         "flow/upload_confirm.html", form=form, plan_file=dump_plan(plan).decode()
                     )
-                device.save(_apply(plan))
+                plan = _apply(plan)
+                if not plan_state.fits(plan):
+                    form.plan_file.errors = [str(PLAN_FILE_ERRORS["invalid"])]
+                    return render_template("flow/upload.html", form=form, errors=form.error_list())
+                device.save(plan)
                 flash(
                     _(
                         "Your plan was loaded. Check your answers and change anything that is "

@@ -7,6 +7,9 @@ The app (``prepplan db upgrade``, or start-up on SQLite) passes its own connecti
 from alembic import context
 from sqlalchemy import create_engine
 
+import prepplan.revocation  # noqa: F401 (their tables join the metadata)
+import prepplan.school.login_limits  # noqa: F401
+import prepplan.school.sessions  # noqa: F401
 from prepplan.school.models import Base
 
 config = context.config

@@ -245,6 +245,11 @@ class Child(PlanPart):
         return full_name(self.given_name, self.family_name, self._name_order)
 
 
+# A contact's id, or "" for none: the caregiver step refers to contacts by it.
+ContactRef = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{0,32}$")]
+LanguageCode = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_-]{0,16}$")]
+
+
 def new_contact_id() -> str:
     return uuid.uuid4().hex[:12]
 
@@ -272,8 +277,8 @@ class OutOfAreaContact(Person):
 
 
 class CaregiverPlan(PlanPart):
-    primary_contact_id: str = ""
-    backup_contact_id: str = ""
+    primary_contact_id: ContactRef = ""
+    backup_contact_id: ContactRef = ""
     where_children_stay: MediumText = ""
     routines: LongText = ""
     school_notes: LongText = ""
@@ -308,7 +313,7 @@ class Help(PlanPart):
 
 
 class Plan(PlanPart):
-    language: str = Field("en", description="The language the family reads this plan in.")
+    language: LanguageCode = Field("en", description="The language the family reads this plan in.")
     made_on: date | None = None
     guardians: list[Guardian] = Field(default_factory=list, max_length=MAX_GUARDIANS)
     home_address: Address = Field(default_factory=Address)
@@ -317,7 +322,8 @@ class Plan(PlanPart):
     out_of_area_contact: OutOfAreaContact | None = None
     caregiver: CaregiverPlan = Field(default_factory=CaregiverPlan)
     documents: list[DocumentLocation] = Field(
-        default_factory=lambda: [DocumentLocation(kind=kind) for kind in DOCUMENT_KINDS]
+        default_factory=lambda: [DocumentLocation(kind=kind) for kind in DOCUMENT_KINDS],
+        max_length=len(DOCUMENT_KINDS),
     )
     copies_held_by: MediumText = ""
     help: Help = Field(default_factory=Help)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -55,8 +56,16 @@ class PlanFileError(ValueError):
 
 
 def _v1_to_v2(plan: dict[str, Any]) -> dict[str, Any]:
-    """Version 1 (the pre-release draft format) had one ``phone`` string per contact."""
-    for person in [*plan.get("guardians", []), *plan.get("contacts", [])]:
+    """Version 1 (the pre-release draft format) had one ``phone`` string per contact.
+    Anything of the wrong shape is left for validation to refuse."""
+    people = [
+        person
+        for key in ("guardians", "contacts")
+        if isinstance(plan.get(key), list)
+        for person in plan[key]
+        if isinstance(person, dict)
+    ]
+    for person in people:
         phone = person.pop("phone", None)
         if phone and "phones" not in person:
             person["phones"] = [{"number": phone}]
@@ -84,7 +93,8 @@ def load_plan(data: bytes) -> Plan:
         data = plan_file_from_pdf(data)
     try:
         document = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (ValueError, RecursionError) as error:
+        # Not JSON, or JSON no plan file holds: nested thousands deep, a 5,000-digit number.
         raise PlanFileError("not_json", type(error).__name__) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise PlanFileError("not_a_plan")
@@ -153,18 +163,54 @@ def _name_in(person: dict[str, Any], plan: dict[str, Any]) -> str:
 
 
 def plan_file_from_pdf(data: bytes) -> bytes:
+    """The plan file attached to a plan PDF, read with a cap: a small PDF may carry an
+    attachment that inflates to many megabytes, and it is refused without being inflated."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        attachments = reader.attachments
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+        stream = _attachment_stream(reader.trailer["/Root"])
+        return _inflate_capped(stream)
+    except PlanFileError:
+        raise
+    except Exception:  # noqa: BLE001 - pypdf raises many kinds of error on a hostile file
         raise PlanFileError("no_plan_in_pdf") from None
-    contents = attachments.get(ATTACHMENT_NAME)
-    if not contents:
+
+
+# A name tree deeper or wider than this is not from our PDFs.
+MAX_NAME_TREE_NODES = 64
+
+
+def _attachment_stream(root: Any) -> Any:
+    """Our attachment's file stream, found by walking the embedded-files name tree."""
+    pending = [root["/Names"]["/EmbeddedFiles"].get_object()]
+    visited = 0
+    while pending and visited < MAX_NAME_TREE_NODES:
+        node = pending.pop().get_object()
+        visited += 1
+        names = node.get("/Names", [])
+        for name, filespec in zip(names[::2], names[1::2], strict=False):
+            if str(name) == ATTACHMENT_NAME:
+                return filespec.get_object()["/EF"]["/F"].get_object()
+        pending.extend(kid for kid in node.get("/Kids", []))
+    raise PlanFileError("no_plan_in_pdf")
+
+
+def _inflate_capped(stream: Any) -> bytes:
+    filters = stream.get("/Filter")
+    if isinstance(filters, list) and len(filters) == 1:
+        filters = filters[0]
+    raw: bytes = stream._data  # the bytes as stored: pypdf get_data() would inflate them all
+    if filters is None:
+        content: bytes = raw
+    elif filters == "/FlateDecode" and not stream.get("/DecodeParms"):
+        inflater = zlib.decompressobj()
+        content = inflater.decompress(raw, MAX_FILE_BYTES + 1)
+    else:
         raise PlanFileError("no_plan_in_pdf")
-    return contents[0]
+    if len(content) > MAX_FILE_BYTES:
+        raise PlanFileError("too_large")
+    return content
 
 
 def plan_json_schema() -> dict[str, Any]:

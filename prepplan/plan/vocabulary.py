@@ -1,7 +1,8 @@
 """Translated labels for the plan's coded choices, shared by the flow and the documents."""
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
+
+from prepplan.i18n import lazy_gettext as _l
 
 RELATIONSHIP_LABELS = {
     "mother": _l("Mother"),

@@ -1,36 +1,31 @@
 """School staff accounts: Argon2 password hashes, rate-limited login, session checks.
 
 Accounts are made on the command line (``prepplan staff create``), each tied to one or more
-schools from the district file. Failed logins are counted in the database, per account and per
-client address, so the limit holds across several app servers.
+schools from the district file. Login attempts are limited in the database (login_limits.py), so
+the limit holds across several app servers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
-import time
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, g, request, session
-from sqlalchemy import delete, func, select
+from flask import current_app, g, request
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from prepplan.school.models import LoginFailure, StaffAccount, StaffSchool, now
+from prepplan.school import login_limits, sessions, store
+from prepplan.school.database import session as database_session
+from prepplan.school.models import StaffAccount, StaffSchool
 
 MIN_PASSWORD_LENGTH = 12
-# A staff session lasts one working day at most.
-SESSION_HOURS = 10
-
-# Failed logins are counted for this long; then they no longer count.
-LOGIN_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_ACCOUNT = 5
-MAX_FAILURES_PER_ADDRESS = 20
+MIN_PASSWORD_SCORE = 3  # zxcvbn: 0 (too guessable) to 4 (very unguessable)
 
 _hasher = PasswordHasher()
 
@@ -46,9 +41,25 @@ class PasswordTooWeak(ValueError):
     pass
 
 
-def hash_password(password: str) -> str:
+def password_weakness(password: str, email: str = "") -> str:
+    """Why a password is too weak for a staff account, or "" when it is strong enough:
+    MIN_PASSWORD_LENGTH characters and zxcvbn's score 3 ("safely unguessable"), which knows
+    common passwords, words, keyboard walks, repeats and the person's own e-mail."""
+    from zxcvbn import zxcvbn
+
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise PasswordTooWeak(f"use at least {MIN_PASSWORD_LENGTH} characters")
+        return f"use at least {MIN_PASSWORD_LENGTH} characters"
+    result = zxcvbn(password[:100], user_inputs=[part for part in re.split(r"[@.]", email) if part])
+    if result["score"] < MIN_PASSWORD_SCORE:
+        warning = result["feedback"].get("warning") or "it is easy to guess"
+        return f"this password is too easy to guess ({warning.rstrip('.')})"
+    return ""
+
+
+def hash_password(password: str, email: str = "") -> str:
+    weakness = password_weakness(password, email)
+    if weakness:
+        raise PasswordTooWeak(weakness)
     return _hasher.hash(password)
 
 
@@ -69,59 +80,65 @@ class LoginLimited(Exception):
     pass
 
 
-def check_login(db: Session, email: str, password: str) -> StaffAccount | None:
-    """The account if the password is right; None if not; LoginLimited after too many tries."""
+def check_login(email: str, password: str) -> StaffAccount | None:
+    """The account if the password is right; None if not; LoginLimited after too many tries
+    (school/login_limits.py). Each attempt is audited, never with the password."""
     email = email.strip().lower()
     account_key = _limit_key("account", email)
-    address_key = _limit_key("address", request.remote_addr or "")
-    if (
-        recent_failures(db, account_key) >= MAX_FAILURES_PER_ACCOUNT
-        or recent_failures(db, address_key) >= MAX_FAILURES_PER_ADDRESS
-    ):
+    with database_session() as db:
+        account = staff_by_email(db, email)
+    who = account.email if account is not None else "(unknown account)"
+    if not login_limits.take_slot(account_key, login_limits.MAX_ATTEMPTS_PER_ACCOUNT):
+        _audit(who, "login-limited")
         raise LoginLimited
-    account = staff_by_email(db, email)
+    if account is None and not login_limits.take_slot(
+        _limit_key("address", request.remote_addr or ""),
+        login_limits.MAX_UNKNOWN_ACCOUNT_ATTEMPTS_PER_ADDRESS,
+    ):
+        # Spared the Argon2 check, and answered like any wrong e-mail: a "too many attempts"
+        # here would tell this address which e-mails have no account.
+        _audit(who, "login-limited")
+        return None
     try:
         _hasher.verify(account.password_hash if account else _unknown_account_hash(), password)
         ok = account is not None
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok:
-        record_failure(db, account_key, address_key)
+        _audit(who, "login-failed")
         return None
-    clear_failures(db, account_key)
+    login_limits.give_back(account_key)
     if _hasher.check_needs_rehash(account.password_hash):
-        account.password_hash = _hasher.hash(password)
+        with database_session() as db:
+            db.get(StaffAccount, account.id).password_hash = _hasher.hash(password)
     return account
 
 
-def start_session(account: StaffAccount) -> None:
-    # A fresh session: nothing from before the login (fixation) survives it.
-    session.clear()
-    session["staff"] = {"id": account.id, "v": account.session_version, "at": int(time.time())}
+def _audit(who: str, action: str) -> None:
+    with database_session() as db:
+        store.audit(db, who, action)
 
 
-def end_session() -> None:
-    session.pop("staff", None)
+def start_session(db: Session, account: StaffAccount) -> None:
+    sessions.start(db, account.id)
+
+
+def end_session(db: Session) -> None:
+    sessions.end(db)
 
 
 def signed_in_staff(db: Session) -> SignedInStaff | None:
     if "signed_in_staff" in g:
         return g.signed_in_staff
     found = None
-    data = session.get("staff")
-    if isinstance(data, dict) and time.time() - data.get("at", 0) < SESSION_HOURS * 3600:
-        account = db.get(StaffAccount, data.get("id"))
-        if account is not None and account.session_version == data.get("v"):
-            district = current_app.extensions["prepplan_district"]
-            schools = tuple(
-                s for s in staff_schools(db, account.id) if district.school(s) is not None
-            )
-            found = SignedInStaff(account.id, account.email, schools)
+    row = sessions.current(db)
+    account = db.get(StaffAccount, row.staff_id) if row is not None else None
+    if account is not None:
+        district = current_app.extensions["prepplan_district"]
+        schools = tuple(s for s in staff_schools(db, account.id) if district.school(s) is not None)
+        found = SignedInStaff(account.id, account.email, schools)
     g.signed_in_staff = found
     return found
-
-
-# --- queries ---------------------------------------------------------------------------------
 
 
 def staff_by_email(db: Session, email: str) -> StaffAccount | None:
@@ -130,23 +147,3 @@ def staff_by_email(db: Session, email: str) -> StaffAccount | None:
 
 def staff_schools(db: Session, staff_id: int) -> list[str]:
     return sorted(db.scalars(select(StaffSchool.school_id).where(StaffSchool.staff_id == staff_id)))
-
-
-def recent_failures(db: Session, key_hash: str) -> int:
-    return (
-        db.scalar(
-            select(func.count())
-            .select_from(LoginFailure)
-            .where(LoginFailure.key_hash == key_hash, LoginFailure.at >= now() - LOGIN_WINDOW)
-        )
-        or 0
-    )
-
-
-def record_failure(db: Session, *key_hashes: str) -> None:
-    for key_hash in key_hashes:
-        db.add(LoginFailure(key_hash=key_hash, at=now()))
-
-
-def clear_failures(db: Session, key_hash: str) -> None:
-    db.execute(delete(LoginFailure).where(LoginFailure.key_hash == key_hash))

@@ -1,6 +1,6 @@
 """Command-line tools for the school inbox, for whoever runs the site:
 
-prepplan db upgrade                        create or upgrade the inbox's tables
+prepplan db upgrade                        create or upgrade the database's tables
 prepplan staff create --email E --school ID [--school ID] [--password-stdin]
 prepplan staff password --email E [--password-stdin]   (also signs out their sessions)
 prepplan staff remove --email E
@@ -33,25 +33,28 @@ def _inbox_on() -> None:
         )
 
 
-def _read_password(from_stdin: bool) -> str:
-    from prepplan.school.accounts import MIN_PASSWORD_LENGTH
+def _read_password(from_stdin: bool, email: str) -> str:
+    from prepplan.school.accounts import password_weakness
 
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.ClickException(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.")
+    weakness = password_weakness(password, email)
+    if weakness:
+        raise click.ClickException(
+            f"Choose another password: {weakness}. A few unrelated words make a strong one."
+        )
     return password
 
 
 @db_group.command("upgrade")
 @with_appcontext
 def db_upgrade() -> None:
-    """Create the inbox's tables, or bring them to the newest version."""
-    _inbox_on()
-    database.upgrade_database(database.inbox().engine)
-    click.echo("The school inbox database is up to date.")
+    """Create the app's tables (the plan deny list, the inbox), or bring them up to date."""
+    # Needed with the inbox off too: the deny list of ended plans lives there (revocation.py).
+    database.upgrade_database(current_app.extensions["prepplan_database"])
+    click.echo("The database is up to date.")
 
 
 @staff_group.command("create")
@@ -87,7 +90,7 @@ def staff_create(email: str, schools: tuple[str, ...], password_stdin: bool) -> 
             raise click.ClickException(
                 f"{email} already has an account (use `prepplan staff password`)."
             )
-    password_hash = hash_password(_read_password(password_stdin))
+    password_hash = hash_password(_read_password(password_stdin, email), email)
     with database.session() as db:
         account = models.StaffAccount(
             email=email, password_hash=password_hash, session_version=1, created_at=models.now()
@@ -107,15 +110,18 @@ def staff_create(email: str, schools: tuple[str, ...], password_stdin: bool) -> 
 def staff_password(email: str, password_stdin: bool) -> None:
     """Set a new password; signs the account out everywhere."""
     from prepplan.school.accounts import hash_password
+    from prepplan.school.sessions import end_all
 
     _inbox_on()
-    password_hash = hash_password(_read_password(password_stdin))
+    password_hash = hash_password(_read_password(password_stdin, email), email)
     with database.session() as db:
         account = accounts.staff_by_email(db, email)
         if account is None:
             raise click.ClickException(f"No account for {email}.")
         account.password_hash = password_hash
         account.session_version += 1
+        end_all(db, account.id)
+        store.audit(db, account.email, "password-changed")
     click.echo(f"New password set for {account.email}.")
 
 

@@ -6,14 +6,16 @@ SQLite by default (one app server), PostgreSQL through DATABASE_URL (several app
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from prepplan.school.encryption import RecordCipher
@@ -28,30 +30,55 @@ class Inbox:
     cipher: RecordCipher
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, timeout_seconds: float = 5) -> Engine:
+    """An engine whose every statement gives up after ``timeout_seconds``: a stalled database
+    shows the family "school inbox unavailable" quickly instead of a worker timeout."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
+        engine = create_engine(url, connect_args={"timeout": timeout_seconds})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(connection, _record) -> None:
+        def _sqlite_pragmas(connection: Any, _record: Any) -> None:
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             # Deleted records are overwritten, not left readable in free pages.
             cursor.execute("PRAGMA secure_delete=ON")
+            # Several workers share the file: readers never wait for a writer, fewer fsyncs.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(path))
         return engine
     # Several app servers: check connections before use (the server may have restarted), and
     # give up quickly when the database is down so the family sees the paper option at once.
-    connect_args = {"connect_timeout": 5} if url.startswith("postgresql") else {}
+    connect_args: dict[str, Any] = {}
+    if url.startswith("postgresql"):
+        milliseconds = int(timeout_seconds * 1000)
+        # Added to any options the URL carries (a search_path, for example).
+        options = make_url(url).query.get("options", "")
+        connect_args = {
+            "connect_timeout": max(1, int(timeout_seconds)),
+            "options": f"{options} -c statement_timeout={milliseconds} "
+            f"-c lock_timeout={milliseconds}".strip(),
+        }
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
+def _private_file(path: Path) -> None:
+    """The SQLite file readable by the site's own user only (its folder too, when we make it)."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def init_inbox(app: Flask) -> Inbox:
-    engine = make_engine(app.config["DATABASE_URL"])
+    # One engine per app for all its tables (prepplan/revocation.py makes it).
+    engine = app.extensions.get("prepplan_database") or make_engine(
+        app.config["DATABASE_URL"], app.config["DATABASE_TIMEOUT_SECONDS"]
+    )
     inbox = Inbox(
         engine,
         sessionmaker(engine, expire_on_commit=False),

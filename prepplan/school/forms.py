@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     Field,
@@ -25,6 +24,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from prepplan.forms import TOO_LONG, PageForm
+from prepplan.i18n import lazy_gettext as _l
 from prepplan.plan.model import SHORT_TEXT
 from prepplan.school.record import MAX_NOTE_CHARS, MAX_REMOVALS, normalise_note
 

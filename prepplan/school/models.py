@@ -95,13 +95,3 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     update_reference: Mapped[str] = mapped_column(String(16), default="")
     school_id: Mapped[str] = mapped_column(String(64), default="")
-
-
-class LoginFailure(Base):
-    """A failed login, counted per account and per client address (both hashed) for limiting."""
-
-    __tablename__ = "login_failures"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key_hash: Mapped[str] = mapped_column(String(64), index=True)
-    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -30,7 +30,7 @@ from prepplan.school import accounts, database, exports, labels, models, store
 from prepplan.school.encryption import RecordUnreadable
 from prepplan.school.forms import ExportForm, LoginForm
 from prepplan.school.record import SchoolUpdate
-from prepplan.security import attachment
+from prepplan.security import attachment, csrf
 
 bp = Blueprint("staff", __name__, url_prefix="/<lang:lang>/staff")
 
@@ -59,11 +59,11 @@ def login() -> Any:
     status = 200
     if form.validate_on_submit():
         try:
-            with database.session() as db:
-                account = accounts.check_login(db, form.email.data, form.password.data)
-                if account is not None:
+            account = accounts.check_login(form.email.data, form.password.data)
+            if account is not None:
+                with database.session() as db:
                     store.audit(db, account.email, "login")
-                    accounts.start_session(account)
+                    accounts.start_session(db, account)
         except accounts.LoginLimited:
             form.email.errors = [_("Too many attempts. Wait 15 minutes, then try again.")]
             status = 429
@@ -77,9 +77,15 @@ def login() -> Any:
 
 
 @bp.route("/logout", methods=["POST"])
+@csrf.exempt
 def logout() -> Response:
-    if ConfirmForm().validate_on_submit():
-        accounts.end_session()
+    # Signing out needs no CSRF token: the worst a forged sign-out does is sign someone out,
+    # while refusing a stale token would leave a shared office computer signed in.
+    with database.session() as db:
+        staff = accounts.signed_in_staff(db)
+        if staff is not None:
+            store.audit(db, staff.email, "logout")
+        accounts.end_session(db)
     return redirect(url_for("staff.login"))
 
 
@@ -98,12 +104,15 @@ def updates() -> Any:
         stored = store.updates_for_schools(
             db, list(g.staff.school_ids), None if show == "all" else show
         )
+        store.audit(db, g.staff.email, "list")
         for row in stored:
             try:
                 rows.append((row, store.open_update(row)))
             except RecordUnreadable:
                 rows.append((row, None))
-        store.audit(db, g.staff.email, "list")
+                continue
+            # Which records this list showed in clear, one by one.
+            store.audit(db, g.staff.email, "list-opened", row.reference, row.school_id)
     return render_template(
         "school/staff/list.html",
         rows=rows,
@@ -116,6 +125,7 @@ def updates() -> Any:
 def _own_update(db, reference: str) -> models.StoredUpdate:
     row = store.update_for_schools(db, reference, list(g.staff.school_ids))
     if row is None:
+        _audit_not_found(reference)
         abort(404)
     return row
 
@@ -132,6 +142,13 @@ def _opened_own_update(
         record = None
     store.audit(db, g.staff.email, action, row.reference, row.school_id)
     return row, record
+
+
+def _audit_not_found(reference: str) -> None:
+    """Another school's reference, or a guessed one: kept in the trail (in its own
+    transaction, as the 404 rolls back the caller's)."""
+    with database.session() as db:
+        store.audit(db, g.staff.email, "not-found", reference[:16])
 
 
 @bp.route("/updates/<reference>")
@@ -187,6 +204,7 @@ def export() -> Any:
         for reference in references:
             row = store.update_for_schools(db, reference, list(g.staff.school_ids))
             if row is None:
+                store.audit(db, g.staff.email, "not-found", reference[:16])
                 continue
             try:
                 records.append(store.open_update(row))

@@ -15,9 +15,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from prepplan.school.accounts import LOGIN_WINDOW
 from prepplan.school.database import inbox, session
-from prepplan.school.models import AuditEvent, LoginFailure, StoredUpdate, now
+from prepplan.school.models import AuditEvent, StoredUpdate, now
 from prepplan.school.record import SchoolUpdate
 
 
@@ -104,7 +103,7 @@ def mark_entered(row: StoredUpdate, staff_id: int) -> None:
 
 
 def purge_entered(retention_days: int, *, at: datetime | None = None) -> int:
-    """Delete updates entered more than ``retention_days`` ago, and stale login failures."""
+    """Delete updates entered more than ``retention_days`` ago."""
     moment = at or now()
     with session() as db:
         deleted = db.execute(
@@ -113,7 +112,6 @@ def purge_entered(retention_days: int, *, at: datetime | None = None) -> int:
                 StoredUpdate.entered_at < moment - timedelta(days=retention_days),
             )
         ).rowcount
-        db.execute(delete(LoginFailure).where(LoginFailure.at < moment - LOGIN_WINDOW))
     return deleted or 0
 
 
