@@ -54,32 +54,31 @@ def client(app):
     return app.test_client()
 
 
+def sealed_plan_cookies(app, plan) -> list[tuple[str, str]]:
+    """The cookies (name, value) the flow leaves in a family's browser for ``plan``, sealed
+    with ``app``'s key (see prepplan/plan_state.py)."""
+    with app.test_request_context():
+        return plan_state.sealed_cookies(
+            revocation.stamped({"plan": plan.model_dump(mode="json"), "touched": int(time.time())})
+        )
+
+
+def plant_plan(app, client, plan) -> None:
+    """The client's browser holds ``plan`` as the flow would have left it."""
+    for name, value in sealed_plan_cookies(app, plan):
+        client.set_cookie(name, value)
+
+
 @pytest.fixture
 def plan_cookies():
-    """``plan_cookies(app, plan)``: the cookies (name, value) the flow leaves in a family's
-    browser for ``plan``, sealed with ``app``'s key (see prepplan/plan_state.py)."""
-
-    def make(app, plan) -> list[tuple[str, str]]:
-        with app.test_request_context():
-            return plan_state.sealed_cookies(
-                revocation.stamped(
-                    {"plan": plan.model_dump(mode="json"), "touched": int(time.time())}
-                )
-            )
-
-    return make
+    """``plan_cookies(app, plan)``: see sealed_plan_cookies."""
+    return sealed_plan_cookies
 
 
 @pytest.fixture
-def give_plan(plan_cookies):
-    """``give_plan(app, client, plan)``: the client's browser holds ``plan`` as the flow would
-    have left it."""
-
-    def give(app, client, plan) -> None:
-        for name, value in plan_cookies(app, plan):
-            client.set_cookie(name, value)
-
-    return give
+def give_plan():
+    """``give_plan(app, client, plan)``: see plant_plan."""
+    return plant_plan
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from prepplan.plan.names import full_name, name_order
 from prepplan.school import exports
 from prepplan.school.printable import render_school_form
 from prepplan.school.record import SchoolUpdate, school_updates_from_plan
+from tests.conftest import plant_plan as give_plan
 from tests.test_documents import pages_text
 from tests.test_school_inbox import (  # noqa: F401 - db_url, inbox_*, record_key: fixtures
     choices_from,
     create_staff,
     db_url,
-    give_plan,
     inbox_app,
     inbox_settings,
     login,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from tests.conftest import plant_plan as give_plan
 from tests.test_school_inbox import (  # noqa: F401 (fixtures)
     PASSWORD,
     create_staff,
@@ -104,7 +105,7 @@ def test_a_stalled_database_gives_the_inbox_unavailable_page_quickly(
 
     from sqlalchemy import create_engine, text
 
-    from tests.test_school_inbox import choices_from, give_plan, preview, send
+    from tests.test_school_inbox import choices_from, preview, send
 
     app = make_app(DATABASE_TIMEOUT_SECONDS=1, **inbox_settings)
     client = app.test_client()
@@ -227,8 +228,8 @@ def test_weak_passwords_are_refused_on_the_command_line(inbox_app):
 def test_cross_school_probes_and_decrypted_list_rows_are_audited(inbox_app, example_plan):
     from tests.test_school_inbox import sent_updates
 
-    mine = sent_updates(inbox_app, example_plan)
-    other = sent_updates(inbox_app, example_plan, schools=("north-high", ""))[0]
+    mine = sent_updates(inbox_app, example_plan, give_plan)
+    other = sent_updates(inbox_app, example_plan, give_plan, schools=("north-high", "paper"))[0]
     create_staff(inbox_app)
     client, _ = login(inbox_app)
     client.get("/en/staff/")
@@ -244,7 +245,7 @@ def test_cross_school_probes_and_decrypted_list_rows_are_audited(inbox_app, exam
 def test_csv_exports_name_one_charset(inbox_app, example_plan):
     from tests.test_school_inbox import sent_updates
 
-    references = sent_updates(inbox_app, example_plan)
+    references = sent_updates(inbox_app, example_plan, give_plan)
     create_staff(inbox_app)
     client, _ = login(inbox_app)
     response = client.post("/en/staff/export", data={"reference": references, "format": "edfi"})

@@ -111,10 +111,10 @@ def test_a_500_carries_every_security_header(app):
 
     @app.route("/en/boom")
     def boom():
-        from prepplan.flow import state
         from prepplan.plan.model import Plan
+        from prepplan.plan_state import device
 
-        state.save_plan(Plan())  # the cookie writer has work to do as the error leaves
+        device.save(Plan())  # the cookie writer has work to do as the error leaves
         raise RuntimeError("a bug")
 
     response = app.test_client().get("/en/boom")
