@@ -44,7 +44,8 @@ def _inject_everywhere(plan) -> bytes:
         if (
             isinstance(value, str)
             and key not in NOT_FREE_TEXT
-            and key not in ("date_of_birth", "made_on", "format")
+            # an e-mail must be one (the model refuses anything else), and dates are dates
+            and key not in ("date_of_birth", "made_on", "format", "email")
         ):
             return INJECTED
         return value
