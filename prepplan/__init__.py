@@ -28,12 +28,14 @@ def create_app(
         app.config.update(test_config)
 
     from prepplan import i18n, security, templating
+    from prepplan.documents import capacity
     from prepplan.flow import state
 
     security.init_app(app)
     i18n.init_app(app)
     state.init_app(app)
     templating.init_app(app)
+    capacity.init_app(app)
 
     from prepplan import pages
     from prepplan.documents import views as document_views

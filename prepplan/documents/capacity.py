@@ -1,0 +1,70 @@
+"""PDF rendering as a bounded, fair resource.
+
+A render keeps a CPU busy for about a second (several for Chinese); a page takes milliseconds.
+Each worker process renders at most ``PDF_RENDERS`` PDFs at once (WeasyPrint holds the GIL, so
+more would only slow every render down while starving the pages served by the same process).
+A request that finds every slot taken waits at most ``PDF_WAIT_SECONDS`` for one; past that the
+family gets, well within a second, the busy page: status 503 with ``Retry-After``, saying their
+plan is safe, never a timeout. The slots are per process and per app, so a test app with a cap
+of 0 or 1 leaves every other app alone.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, current_app, has_app_context, render_template, request, url_for
+from werkzeug.exceptions import ServiceUnavailable
+
+EXTENSION = "prepplan_pdf_slots"
+
+
+class RendererBusy(ServiceUnavailable):
+    """Every PDF slot in this worker stayed taken for the whole bounded wait."""
+
+
+class RenderSlots:
+    """At most ``capacity`` renders at once; a caller waits at most ``wait_seconds``."""
+
+    def __init__(self, capacity: int, wait_seconds: float) -> None:
+        self.capacity = capacity
+        self.wait_seconds = wait_seconds
+        self._slots = threading.BoundedSemaphore(capacity) if capacity > 0 else None
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        if self._slots is None or not self._slots.acquire(timeout=self.wait_seconds):
+            raise RendererBusy()
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
+@contextmanager
+def render_slot() -> Iterator[None]:
+    """A slot for one render in the current app; outside an app (the command line) no limit."""
+    slots = current_app.extensions.get(EXTENSION) if has_app_context() else None
+    if slots is None:
+        yield
+        return
+    with slots.slot():
+        yield
+
+
+def busy_page(error: RendererBusy):
+    """The busy page, in the family's language. Nothing was lost: the plan is still in the
+    family's cookies, so trying again a moment later gives the same PDF."""
+    retry_after = current_app.config["BUSY_RETRY_SECONDS"]
+    try_again = request.full_path.rstrip("?") if request.method == "GET" else ""
+    page = render_template("pages/busy.html", try_again=try_again,
+                           back=url_for("flow.results"), retry_after=retry_after)
+    return page, 503, {"Retry-After": str(retry_after)}
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = RenderSlots(app.config["PDF_RENDERS"],
+                                            app.config["PDF_WAIT_SECONDS"])
+    app.register_error_handler(RendererBusy, busy_page)
