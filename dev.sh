@@ -8,6 +8,7 @@
 #   ./dev.sh extract    re-extract messages into translations/messages.pot and update catalogs
 #   ./dev.sh compile    compile the catalogs (setup does it too)
 #   ./dev.sh bench      the benchmarks in bench/
+#   ./dev.sh load       load test: nginx + gunicorn instances + PostgreSQL on loopback, locust
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -18,6 +19,8 @@ PY="$VENV/bin/python"
 RUN_PACKAGES=(python3-venv python3-pip libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
               fonts-noto-core fonts-noto-cjk fonts-dejavu-core)
 TEST_PACKAGES=(chromium poppler-utils)
+# The load test runs the deployment's own proxy (deploy/nginx) in front of the app servers.
+LOAD_PACKAGES=(nginx)
 
 need_debian_packages() {
   local missing=()
@@ -42,11 +45,12 @@ setup() {
   if command -v dpkg-query >/dev/null; then
     need_debian_packages "${RUN_PACKAGES[@]}"
     [[ $extra == test ]] && need_debian_packages "${TEST_PACKAGES[@]}"
+    [[ $extra == load ]] && need_debian_packages "${LOAD_PACKAGES[@]}"
   fi
   [[ -x $PY ]] || python3 -m venv "$VENV"
   "$PY" -m pip install -q --disable-pip-version-check --upgrade pip
-  if [[ $extra == test ]]; then
-    "$PY" -m pip install -q --disable-pip-version-check -e ".[test]"
+  if [[ -n $extra ]]; then
+    "$PY" -m pip install -q --disable-pip-version-check -e ".[$extra]"
   else
     "$PY" -m pip install -q --disable-pip-version-check -e .
   fi
@@ -83,5 +87,9 @@ case $cmd in
   extract) extract ;;
   compile) compile_catalogs ;;
   bench) "$PY" bench/run.py "${@:2}" ;;
+  load)
+    setup load
+    "$PY" bench/load.py "${@:2}"
+    ;;
   *) sed -n '2,12p' "$0"; exit 2 ;;
 esac

@@ -37,7 +37,7 @@ def create_app(
     templating.init_app(app)
     capacity.init_app(app)
 
-    from prepplan import pages
+    from prepplan import health, pages
     from prepplan.documents import views as document_views
     from prepplan.flow import views as flow_views
     from prepplan.school import inbox
@@ -47,6 +47,7 @@ def create_app(
     app.register_blueprint(flow_views.bp)
     app.register_blueprint(document_views.bp)
     inbox.init_app(app)
+    health.init_app(app)
 
     from prepplan.cli import register_commands
 
