@@ -136,6 +136,7 @@ def check_secret_key(environ: Mapping[str, str], instance_path: Path) -> Finding
 def check_database(app: Flask) -> Finding:
     if "prepplan_inbox" not in app.extensions:
         return Finding("database", True, "school inbox off: no database needed")
+    from alembic.config import Config
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
@@ -148,7 +149,9 @@ def check_database(app: Flask) -> Finding:
     except SQLAlchemyError as error:
         shown = engine.url.render_as_string(hide_password=True)
         return Finding("database", False, f"cannot reach {shown} ({type(error).__name__})")
-    head = ScriptDirectory(store.MIGRATIONS_LOCATION).get_current_head()
+    config = Config()
+    config.set_main_option("script_location", store.MIGRATIONS_LOCATION)
+    head = ScriptDirectory.from_config(config).get_current_head()
     if current != head:
         return Finding("database", False, f"schema at {current or 'nothing'}, newest is {head}: "
                        "run `prepplan db upgrade`")
