@@ -10,7 +10,10 @@ workers = int(os.environ.get("PREPPLAN_WORKERS", min(4, multiprocessing.cpu_coun
 # a family past the cap gets the busy page at once rather than a slow page.
 worker_class = "gthread"
 threads = int(os.environ.get("PREPPLAN_THREADS", 4))
-timeout = 60  # a plan PDF in Chinese takes a few seconds on a slow machine
+timeout = 60
+# Longer than nginx keeps an idle upstream connection (deploy/nginx: keepalive_timeout 60s), so
+# nginx, not gunicorn, closes it, and never sends a request down a connection being closed.
+keepalive = 75  # a plan PDF in Chinese takes a few seconds on a slow machine
 # The family's unfinished plan travels in its cookies (prepplan/flow/state.py): a large family
 # sends a Cookie header far bigger than the default 8 kB limit (up to MAX_CHUNKS x 3.8 kB).
 # A proxy in front needs the same room (nginx: large_client_header_buffers 4 640k).

@@ -37,8 +37,8 @@ POSTGRES_URL = os.environ.get("PREPPLAN_LOAD_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 STAFF_EMAIL = "office@chandler.example"
 # Kinds of request that are pages (not downloads): the "page p95 under 1 s" figure.
-PAGE_KINDS = ("page", "step", "finish", "school preview", "school send", "staff login",
-              "staff list")
+PAGE_KINDS = ("page", "step", "finish", "upload plan file", "school preview", "school send",
+              "staff login", "staff list")
 
 
 # ---- the stack -------------------------------------------------------------------------------

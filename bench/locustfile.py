@@ -3,7 +3,9 @@
 A family walks the whole flow through the real forms (tests/walk.py, CSRF on) in one of the
 site's languages, downloads the plan PDF, previews and sends the school update, sometimes
 downloads the school's printable form, then finishes (which deletes the plan) and starts again
-as a new family. Staff log in, list their school's updates and export them.
+as a new family. One family in three is back for next year's update: it uploads last year's
+plan file instead of typing, checks it and goes on the same way. Staff log in, list their
+school's updates and export them.
 
 Each request is named by its kind, so locust's figures come per kind. A busy answer (503 with
 Retry-After: the PDF cap, prepplan/documents/capacity.py) is reported under "<kind> (busy)" and
@@ -32,7 +34,8 @@ from walk import FlowWalker  # noqa: E402
 from prepplan.i18n import SITE_LANGUAGES  # noqa: E402
 from prepplan.plan.planfile import load_plan  # noqa: E402
 
-EXAMPLE_PLAN = load_plan((ROOT / "examples" / "family-plan.json").read_bytes())
+EXAMPLE_PLAN_FILE = (ROOT / "examples" / "family-plan.json").read_bytes()
+EXAMPLE_PLAN = load_plan(EXAMPLE_PLAN_FILE)
 STAFF_EMAIL = os.environ.get("PREPPLAN_LOAD_STAFF_EMAIL", "office@chandler.example")
 STAFF_PASSWORD = os.environ.get("PREPPLAN_LOAD_STAFF_PASSWORD", "")
 SCHOOLS = ("chandler-elementary", "elm-park-community")
@@ -118,13 +121,41 @@ class Family(HttpUser):
                     return
             time.sleep(retry_after)  # gevent's sleep: locust patches the standard library
 
-    @task
+    @task(2)
     def make_a_plan(self) -> None:
-        slug, code = self.language.slug, self.language.code
+        slug = self.language.slug
         self.client.cookies.clear()
         self.client.get(f"/{slug}/", name="page")
         walker = FlowWalker(_WalkerClient(self), lang=slug, csrf=True)
         walker.walk(EXAMPLE_PLAN)
+        self.downloads_and_school()
+
+    @task(1)
+    def update_last_years_plan(self) -> None:
+        slug = self.language.slug
+        self.client.cookies.clear()
+        page = self.client.get(f"/{slug}/plan/upload", name="page").text
+        time.sleep(random.uniform(*THINK_SECONDS))
+        with self.client.post(f"/{slug}/plan/upload", name="upload plan file",
+                              data={"csrf_token": hidden_fields(page).get("csrf_token", "")},
+                              files={"plan_file": ("family-plan.json", EXAMPLE_PLAN_FILE,
+                                                   "application/json")},
+                              allow_redirects=False, catch_response=True) as response:
+            if response.status_code != 302:
+                response.failure(f"upload answered {response.status_code}")
+                return
+        check = self.client.get(f"/{slug}/plan/check", name="page").text
+        time.sleep(random.uniform(*THINK_SECONDS))
+        with self.client.post(f"/{slug}/plan/check", name="step", allow_redirects=False,
+                              data={"csrf_token": hidden_fields(check).get("csrf_token", "")},
+                              catch_response=True) as response:
+            if response.status_code != 302:
+                response.failure(f"step answered {response.status_code}")
+                return
+        self.downloads_and_school()
+
+    def downloads_and_school(self) -> None:
+        slug, code = self.language.slug, self.language.code
         self.client.get(f"/{slug}/plan/done", name="page")
         bilingual = "1" if random.random() < 0.3 else ""
         self.busy_aware("GET", f"/{slug}/plan/plan.pdf?language={code}&bilingual={bilingual}"
