@@ -262,7 +262,7 @@ def bench_flow(walks: int) -> None:
 
 def _render_until(deadline_start: float, seconds: float, results) -> None:
     """One worker process: our full plan PDF, again and again, for ``seconds`` from a common
-    start; puts the number it finished."""
+    start; puts the number it finished and the CPU seconds they took."""
     from prepplan.documents.plan_pdf import render_plan_pdf
 
     app, plan = make_app(), example_plan()
@@ -270,11 +270,11 @@ def _render_until(deadline_start: float, seconds: float, results) -> None:
         render_plan_pdf(plan, language="es")  # warm: fonts and stylesheet, as a running worker
         while time.time() < deadline_start:
             time.sleep(0.01)
-        done = 0
+        done, cpu_start = 0, time.process_time()
         while time.time() < deadline_start + seconds:
             render_plan_pdf(plan, language="es")
             done += 1
-    results.put(done)
+    results.put((done, time.process_time() - cpu_start))
 
 
 def bench_efficiency(repeat: int, seconds: float) -> None:
@@ -295,7 +295,9 @@ def bench_efficiency(repeat: int, seconds: float) -> None:
         return HTML(string=html).write_pdf(stylesheets=[CSS(string=stylesheet)])
 
     bare()
+    cpu_start = time.process_time()
     bare_median, _p95 = summary(timed(bare, repeat))
+    bare_cpu = (time.process_time() - cpu_start) / repeat
     cores = os.cpu_count() or 1
     context = multiprocessing.get_context("fork")
     results = context.Queue()
@@ -304,16 +306,21 @@ def bench_efficiency(repeat: int, seconds: float) -> None:
                for _ in range(cores)]
     for worker in workers:
         worker.start()
-    finished = sum(results.get() for _ in workers)
+    counts = [results.get() for _ in workers]
     for worker in workers:
         worker.join()
+    finished = sum(done for done, _cpu in counts)
+    ours_cpu = sum(cpu for _done, cpu in counts) / max(finished, 1)
     throughput = finished / seconds
     ratio = throughput / (cores / bare_median)
     print(f"\n(e) Plan PDFs with all {cores} cores rendering ({seconds:.0f} s, our full PDF) vs "
           f"{cores} x bare WeasyPrint single-stream on the same HTML ({repeat} renders)")
     print(f"    bare single stream {1 / bare_median:.2f} PDF/s (median {bare_median:.2f} s)")
     print(f"    ours, all cores    {throughput:.2f} PDF/s ({finished} PDFs)")
-    # No target: on a shared machine the ratio says as much about the neighbours as about us.
+    # CPU seconds per PDF hardly depend on what else the machine runs; the wall-clock ratio
+    # below does, so on a shared machine it says as much about the neighbours as about us.
+    print(f"    CPU per PDF: bare {bare_cpu:.2f} s, ours {ours_cpu:.2f} s "
+          f"(ratio {bare_cpu / ours_cpu:.2f})")
     print(f"    efficiency {ratio:.2f} (1.0 = every core as fast as bare WeasyPrint alone)")
 
 
