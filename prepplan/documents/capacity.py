@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, has_app_context, render_template, request, url_for
+from flask_babel import gettext as _
 from werkzeug.exceptions import ServiceUnavailable
 
 EXTENSION = "prepplan_pdf_slots"
@@ -59,8 +60,13 @@ def busy_page(error: RendererBusy):
     family's cookies, so trying again a moment later gives the same PDF."""
     retry_after = current_app.config["BUSY_RETRY_SECONDS"]
     try_again = request.full_path.rstrip("?") if request.method == "GET" else ""
-    page = render_template("pages/busy.html", try_again=try_again,
-                           back=url_for("flow.results"), retry_after=retry_after)
+    # Staff print a stored update's form (staff.form_pdf): their way back is the inbox.
+    if request.blueprint == "staff":
+        back, back_label = url_for("staff.updates"), _("Back to the inbox")
+    else:
+        back, back_label = url_for("flow.results"), _("Back to your plan's downloads")
+    page = render_template("pages/busy.html", try_again=try_again, back=back,
+                           back_label=back_label)
     return page, 503, {"Retry-After": str(retry_after)}
 
 
