@@ -98,3 +98,12 @@ def test_download_buttons_retry_by_themselves_with_javascript(make_app, example_
     with client.get("/static/prepplan.js") as response:
         script = response.get_data(as_text=True)
     assert "Retry-After" in script and "data-busy-retry" in script
+
+
+def test_a_slot_is_given_back_whatever_the_answer(make_app, example_plan):
+    app = make_app(PDF_RENDERS=1, PDF_WAIT_SECONDS=0.05)
+    client = app.test_client()
+    assert client.get("/es/plan/plan.pdf").status_code == 302  # no plan yet: to the start
+    give_plan(app, client, example_plan)
+    assert client.get("/es/plan/plan.pdf").status_code == 200
+    assert client.get("/es/plan/plan.pdf").status_code == 200

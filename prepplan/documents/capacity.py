@@ -7,6 +7,10 @@ A request that finds every slot taken waits at most ``PDF_WAIT_SECONDS`` for one
 family gets, well within a second, the busy page: status 503 with ``Retry-After``, saying their
 plan is safe, never a timeout. The slots are per process and per app, so a test app with a cap
 of 0 or 1 leaves every other app alone.
+
+The routes that make PDFs take their slot before doing anything else (reading the plan's
+cookies, rendering the HTML), so a busy answer costs almost nothing; ``render_pdf`` takes one
+too when its caller has none, so a PDF route added later is bounded all the same.
 """
 
 from __future__ import annotations
@@ -15,11 +19,17 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import Flask, current_app, has_app_context, render_template, request, url_for
+from flask import Flask, current_app, g, has_app_context, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import ServiceUnavailable
 
 EXTENSION = "prepplan_pdf_slots"
+# Endpoints that answer with a PDF, and the URL values that make them do so.
+PDF_ENDPOINTS: dict[str, dict[str, str]] = {
+    "documents.plan_pdf": {},
+    "school.download": {"output": "form"},
+    "staff.form_pdf": {},
+}
 
 
 class RendererBusy(ServiceUnavailable):
@@ -34,25 +44,57 @@ class RenderSlots:
         self.wait_seconds = wait_seconds
         self._slots = threading.BoundedSemaphore(capacity) if capacity > 0 else None
 
-    @contextmanager
-    def slot(self) -> Iterator[None]:
+    def acquire(self) -> None:
+        """Take a slot, or raise RendererBusy after the bounded wait."""
         if self._slots is None or not self._slots.acquire(timeout=self.wait_seconds):
             raise RendererBusy()
+
+    def release(self) -> None:
+        if self._slots is not None:
+            self._slots.release()
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        self.acquire()
         try:
             yield
         finally:
-            self._slots.release()
+            self.release()
+
+
+def _slots() -> RenderSlots | None:
+    return current_app.extensions.get(EXTENSION) if has_app_context() else None
 
 
 @contextmanager
 def render_slot() -> Iterator[None]:
-    """A slot for one render in the current app; outside an app (the command line) no limit."""
-    slots = current_app.extensions.get(EXTENSION) if has_app_context() else None
-    if slots is None:
+    """A slot for one render in the current app, unless this request holds one already;
+    outside an app (the command line) no limit."""
+    slots = _slots()
+    if slots is None or g.get("pdf_slot_held"):
         yield
         return
     with slots.slot():
         yield
+
+
+def _is_pdf_request() -> bool:
+    wanted = PDF_ENDPOINTS.get(request.endpoint or "")
+    if wanted is None:
+        return False
+    values = request.view_args or {}
+    return all(values.get(name) == value for name, value in wanted.items())
+
+
+def _take_slot_first() -> None:
+    if _is_pdf_request():
+        _slots().acquire()
+        g.pdf_slot_held = True
+
+
+def _give_slot_back(_error: BaseException | None) -> None:
+    if g.pop("pdf_slot_held", False):
+        _slots().release()
 
 
 def busy_page(error: RendererBusy):
@@ -73,4 +115,6 @@ def busy_page(error: RendererBusy):
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = RenderSlots(app.config["PDF_RENDERS"],
                                             app.config["PDF_WAIT_SECONDS"])
+    app.before_request(_take_slot_first)
+    app.teardown_request(_give_slot_back)
     app.register_error_handler(RendererBusy, busy_page)
