@@ -135,11 +135,17 @@ def stop(process: subprocess.Popen) -> None:
 def make_schema(stack: ExitStack) -> str:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
 
     schema = f"prepplan_load_{secrets.token_hex(6)}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 5})
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except OperationalError as error:
+        shown = make_url(POSTGRES_URL).render_as_string(hide_password=True)
+        raise SystemExit(f"PostgreSQL not reachable at {shown} ({type(error).__name__}): the "
+                         "load test needs one (set PREPPLAN_LOAD_POSTGRES_URL)") from None
 
     def drop() -> None:
         with admin.begin() as connection:
