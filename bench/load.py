@@ -173,6 +173,8 @@ def app_environment(database_url: str, run_dir: Path, workers: int, threads: int
         "PREPPLAN_WORKERS": str(workers),
         "PREPPLAN_THREADS": str(threads),
         "XDG_CACHE_HOME": str(run_dir / "cache"),
+        # As deploy/systemd/prepplan@.service: few malloc arenas for the worker's threads.
+        "MALLOC_ARENA_MAX": os.environ.get("MALLOC_ARENA_MAX", "2"),
     }
 
 
