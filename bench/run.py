@@ -5,6 +5,8 @@ Sections (all by default, about two minutes on two cores):
   overhead   our PDF helper against bare WeasyPrint on the same HTML and stylesheet
   memory     one fresh process's peak RSS after rendering the plan in every language
   flow       walking the family's flow with the test client against a bare Flask + WTForms page
+  efficiency plan PDFs per second with every core rendering, divided by (cores x bare
+             WeasyPrint's single-stream rate on the same HTML): 1.0 means no loss at all
 
 Each figure is printed with its target. Nothing here touches the network or keeps any file.
 """
@@ -31,7 +33,7 @@ from prepplan.i18n import SITE_LANGUAGES  # noqa: E402
 from prepplan.plan.planfile import load_plan  # noqa: E402
 
 EXAMPLE_PLAN = ROOT / "examples" / "family-plan.json"
-SECTIONS = ("languages", "overhead", "memory", "flow")
+SECTIONS = ("languages", "overhead", "memory", "flow", "efficiency")
 
 
 # --- measuring --------------------------------------------------------------------------------
@@ -280,6 +282,78 @@ def bench_flow(walks: int) -> None:
     print(f"    p95 ratio {ratio:.1f}x (target <= 5x): {verdict(ratio <= 5)}")
 
 
+# --- (e) efficiency with every core busy -----------------------------------------------------
+
+
+def _render_until(deadline_start: float, seconds: float, results) -> None:
+    """One worker process: our full plan PDF, again and again, for ``seconds`` from a common
+    start; puts the number it finished and the CPU seconds they took."""
+    from prepplan.documents.plan_pdf import render_plan_pdf
+
+    app, plan = make_app(), example_plan()
+    with app.app_context():
+        render_plan_pdf(plan, language="es")  # warm: fonts and stylesheet, as a running worker
+        while time.time() < deadline_start:
+            time.sleep(0.01)
+        done, cpu_start = 0, time.process_time()
+        while time.time() < deadline_start + seconds:
+            render_plan_pdf(plan, language="es")
+            done += 1
+    results.put((done, time.process_time() - cpu_start))
+
+
+def bench_efficiency(repeat: int, seconds: float) -> None:
+    import multiprocessing
+    import os
+
+    from weasyprint import CSS, HTML
+
+    from prepplan.documents.pdf import PRINT_STYLESHEETS, STATIC_DIR
+    from prepplan.documents.plan_pdf import render_plan_html
+
+    app, plan = make_app(), example_plan()
+    stylesheet = "".join((STATIC_DIR / path).read_text("utf-8") for path in PRINT_STYLESHEETS)
+    with app.app_context():
+        html = render_plan_html(plan, language="es")
+
+    def bare():
+        return HTML(string=html).write_pdf(stylesheets=[CSS(string=stylesheet)])
+
+    bare()
+    cpu_start = time.process_time()
+    bare_median, _p95 = summary(timed(bare, repeat))
+    bare_cpu = (time.process_time() - cpu_start) / repeat
+    cores = os.cpu_count() or 1
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    start = time.time() + 15  # every process loaded and warm before the clock starts
+    workers = [
+        context.Process(target=_render_until, args=(start, seconds, results)) for _ in range(cores)
+    ]
+    for worker in workers:
+        worker.start()
+    counts = [results.get() for _ in workers]
+    for worker in workers:
+        worker.join()
+    finished = sum(done for done, _cpu in counts)
+    ours_cpu = sum(cpu for _done, cpu in counts) / max(finished, 1)
+    throughput = finished / seconds
+    ratio = throughput / (cores / bare_median)
+    print(
+        f"\n(e) Plan PDFs with all {cores} cores rendering ({seconds:.0f} s, our full PDF) vs "
+        f"{cores} x bare WeasyPrint single-stream on the same HTML ({repeat} renders)"
+    )
+    print(f"    bare single stream {1 / bare_median:.2f} PDF/s (median {bare_median:.2f} s)")
+    print(f"    ours, all cores    {throughput:.2f} PDF/s ({finished} PDFs)")
+    # CPU seconds per PDF hardly depend on what else the machine runs; the wall-clock ratio
+    # below does, so on a shared machine it says as much about the neighbours as about us.
+    print(
+        f"    CPU per PDF: bare {bare_cpu:.2f} s, ours {ours_cpu:.2f} s "
+        f"(ratio {bare_cpu / ours_cpu:.2f})"
+    )
+    print(f"    efficiency {ratio:.2f} (1.0 = every core as fast as bare WeasyPrint alone)")
+
+
 # --- entry ------------------------------------------------------------------------------------
 
 
@@ -289,10 +363,13 @@ def main() -> None:
         "sections",
         nargs="*",
         metavar="section",
-        help="languages, overhead, memory, flow (default: all)",
+        help="languages, overhead, memory, flow, efficiency (default: all)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="renders per PDF figure")
     parser.add_argument("--walks", type=int, default=10, help="walks through the flow")
+    parser.add_argument(
+        "--seconds", type=float, default=30, help="how long every core renders (efficiency)"
+    )
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
@@ -312,6 +389,8 @@ def main() -> None:
             bench_memory()
         elif section == "flow":
             bench_flow(args.walks)
+        elif section == "efficiency":
+            bench_efficiency(args.repeat, args.seconds)
     print(f"\nTotal {time.perf_counter() - started:.0f} s")
 
 

@@ -28,14 +28,16 @@ def create_app(
         app.config.update(test_config)
 
     from prepplan import i18n, plan_state, revocation, security, templating
+    from prepplan.documents import capacity
 
     security.init_app(app)
     i18n.init_app(app)
     revocation.init_app(app)
     plan_state.init_app(app)
     templating.init_app(app)
+    capacity.init_app(app)
 
-    from prepplan import pages, school
+    from prepplan import health, pages, school
     from prepplan.documents import views as document_views
     from prepplan.flow import views as flow_views
 
@@ -44,6 +46,7 @@ def create_app(
     app.register_blueprint(flow_views.bp)
     app.register_blueprint(document_views.bp)
     school.init_app(app)
+    health.init_app(app)
 
     from prepplan.cli import register_commands
 

@@ -84,4 +84,9 @@ def load_config(
         "RETENTION_DAYS": int(env.get("PREPPLAN_RETENTION_DAYS", 30)),
         # How many reverse proxies stand in front (their X-Forwarded-* headers are trusted).
         "PROXIES": int(env.get("PREPPLAN_PROXIES", 0)),
+        # PDF renders at once per worker process, how long a request may wait for a slot (well
+        # under a second, so the busy page comes quickly), and the Retry-After it then gets.
+        "PDF_RENDERS": int(env.get("PREPPLAN_PDF_RENDERS", 1)),
+        "PDF_WAIT_SECONDS": float(env.get("PREPPLAN_PDF_WAIT_SECONDS", 0.5)),
+        "BUSY_RETRY_SECONDS": int(env.get("PREPPLAN_BUSY_RETRY_SECONDS", 5)),
     }
