@@ -37,6 +37,7 @@ def create_app(
 
     from prepplan import pages
     from prepplan.documents import views as document_views
+    from prepplan.flow import protocol_views
     from prepplan.flow import views as flow_views
     from prepplan.school import inbox
 
@@ -44,6 +45,7 @@ def create_app(
     pages.init_error_pages(app)
     app.register_blueprint(flow_views.bp)
     app.register_blueprint(document_views.bp)
+    protocol_views.init_app(app)
     inbox.init_app(app)
 
     from prepplan.cli import register_commands

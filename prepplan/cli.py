@@ -32,14 +32,26 @@ def schema_command() -> None:
               help="Language of the PDF (default: the plan's own language).")
 @click.option("--bilingual", is_flag=True, help="Add English beneath every heading and label.")
 @click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter")
+@click.option("--district", "district_file",
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="District file whose protocol the plan shows (default: PREPPLAN_DISTRICT_FILE;"
+                   " none: what Massachusetts guidance asks of schools).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @with_appcontext
 def pdf_command(plan_file: Path, language: str | None, bilingual: bool, paper: str,
-                output: Path) -> None:
+                district_file: Path | None, output: Path) -> None:
     """Render a plan file (or a prepplan PDF) as the family's plan PDF."""
+    from prepplan.config import ConfigError
     from prepplan.documents.plan_pdf import render_plan_pdf
+    from prepplan.flow.protocol_views import configured_district
     from prepplan.i18n import site_language
     from prepplan.plan.planfile import PlanFileError, load_plan
+    from prepplan.school.district import load_district
+
+    try:
+        district = load_district(district_file) if district_file else configured_district()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
 
     try:
         plan = load_plan(plan_file.read_bytes())
@@ -47,7 +59,8 @@ def pdf_command(plan_file: Path, language: str | None, bilingual: bool, paper: s
         message = f"{plan_file}: not a usable plan file ({error.reason})"
         raise click.ClickException(message) from None
     code = site_language(language or plan.language).code
-    output.write_bytes(render_plan_pdf(plan, language=code, bilingual=bilingual, paper=paper))
+    output.write_bytes(render_plan_pdf(plan, language=code, bilingual=bilingual, paper=paper,
+                                       district=district))
     click.echo(f"wrote {output}", err=True)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from flask import current_app
 from flask_babel import force_locale, get_locale
@@ -22,6 +22,10 @@ from prepplan.flow.choices import DOCUMENT_KIND_LABELS, PHONE_KIND_LABELS, RELAT
 from prepplan.i18n import SiteLanguage, document_language, format_date, format_phone
 from prepplan.plan.model import Contact, Person, Phone, Plan
 from prepplan.plan.planfile import ATTACHMENT_NAME, dump_plan
+from prepplan.protocol import school_protocol
+
+if TYPE_CHECKING:
+    from prepplan.school.district import District
 
 Paper = Literal["letter", "a4"]
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
@@ -205,7 +209,13 @@ def _card_contacts(plan: Plan) -> list[Contact]:
 
 # --- Rendering --------------------------------------------------------------------------------
 
-def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) -> dict:
+def district_phone(e164: str) -> Markup:
+    """A district office's number, formatted for the reader like the family's numbers."""
+    return phone_number(Phone(number=e164, e164=e164)) if e164 else Markup("")
+
+
+def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper,
+             district: District | None = None) -> dict:
     made_on = plan.made_on or date.today()
     help_contacts = [
         (key, contact)
@@ -237,6 +247,10 @@ def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) 
             child.given_name or child.full_name for child in plan.children
             if child.given_name or child.full_name),
         "card_contacts": _card_contacts(plan),
+        # What the district promises (or Massachusetts guidance without a district file).
+        "school_protocol": school_protocol(district.name if district else None,
+                                           district.protocol if district else None),
+        "district_phone": district_phone,
         # Helpers: the template gets plain data and these pure functions, nothing else.
         "isolated": isolated,
         "text_direction": text_direction,
@@ -255,21 +269,25 @@ def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) 
 
 
 def render_plan_html(
-    plan: Plan, *, language: str, bilingual: bool = False, paper: Paper = "letter"
+    plan: Plan, *, language: str, bilingual: bool = False, paper: Paper = "letter",
+    district: District | None = None,
 ) -> str:
-    """The plan as HTML for the PDF, in ``language`` (a site language code or slug)."""
+    """The plan as HTML for the PDF, in ``language`` (a site language code or slug), with
+    ``district``'s protocol (None: what Massachusetts guidance asks of schools)."""
     if paper not in PAPER_SIZES:
         raise ValueError("paper must be 'letter' or 'a4'")
     with document_language(language) as site_language:
         template = current_app.jinja_env.get_template("documents/plan.html")
-        return template.render(_context(plan, site_language, bilingual, paper))
+        return template.render(_context(plan, site_language, bilingual, paper, district))
 
 
 def render_plan_pdf(
-    plan: Plan, *, language: str, bilingual: bool = False, paper: Paper = "letter"
+    plan: Plan, *, language: str, bilingual: bool = False, paper: Paper = "letter",
+    district: District | None = None,
 ) -> bytes:
     """The plan PDF, carrying the plan file so that uploading the PDF restores the plan."""
-    html = render_plan_html(plan, language=language, bilingual=bilingual, paper=paper)
+    html = render_plan_html(plan, language=language, bilingual=bilingual, paper=paper,
+                            district=district)
     with document_language(language):
         description = _(
             "Your plan file. To update your plan next year, upload this PDF on the plan website."

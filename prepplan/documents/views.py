@@ -8,6 +8,7 @@ from datetime import date
 from flask import Blueprint, Response, redirect, request, url_for
 
 from prepplan.documents.plan_pdf import render_plan_pdf
+from prepplan.flow.protocol_views import configured_district
 from prepplan.flow.state import current_plan
 from prepplan.i18n import BY_CODE, BY_SLUG, current_language
 from prepplan.security import attachment
@@ -31,7 +32,7 @@ def plan_pdf() -> Response:
     # "1" from a link, "y" from the results page's checkbox.
     bilingual = request.args.get("bilingual", "").lower() in ("1", "y", "yes", "on", "true")
     pdf = render_plan_pdf(plan, language=_document_language_code(), bilingual=bilingual,
-                          paper=paper)
+                          paper=paper, district=configured_district())
     # An ASCII name with only a date in it: nothing personal in a download list.
     filename = f"family-plan-{(plan.made_on or date.today()).isoformat()}.pdf"
     return attachment(pdf, "application/pdf", filename)
