@@ -82,7 +82,7 @@ def test_every_school_page_is_translated(pseudo_inbox, make_app, pseudo_dir, exa
 
     data = not_ours(example_plan, [
         "Pedro Páramo", "Sofía toma el autobús 14.", "x" * 300, "office@chandler.example",
-        "Worcester-area Public Schools (example)", "chandler-office@example.org",
+        load_district(ROOT / "examples" / "district.toml").name, "chandler-office@example.org",
         *refs, *(format_date(d, f, "es") for d in (date.today(),) for f in ("medium", "long")),
     ]) + [school.name for school in load_district(ROOT / "examples" / "district.toml").schools]
     found = {name: left for name, html in pages.items()
