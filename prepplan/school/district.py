@@ -9,7 +9,7 @@ A TOML file named by ``PREPPLAN_DISTRICT_FILE`` (every field: docs/districts.md)
 
     [[schools]]
     id = "chandler-elementary"
-    name = "Chandler Elementary Community School"
+    name = "Chandler Pond Elementary School (example)"
     email = "chandler-office@example.org"   # optional, shown to families for questions
 
     [protocol]
