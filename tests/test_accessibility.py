@@ -12,7 +12,7 @@ RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "
          "resultTypes": ["violations"]}
 PAGES = ["", "plan/parents", "plan/parents/0", "plan/children/0", "plan/contacts",
          "plan/contacts/0", "plan/caregiver", "plan/documents", "plan/check", "plan/done",
-         "plan/upload", "school/", "privacy"]
+         "plan/upload", "plan/school-protocol", "school/", "privacy"]
 
 
 @pytest.fixture(scope="module")

@@ -350,3 +350,36 @@ def test_the_command_line_takes_a_district_file(app, tmp_path):
                                  "-o", str(tmp_path / "other.pdf")])
     assert result.exit_code != 0 and "'free_lunch' is not one prepplan knows" in result.output
     assert not (tmp_path / "other.pdf").exists()
+
+
+# --- the web: the PDF a family downloads, and the page in a real browser ------------------------
+
+def test_the_downloaded_plan_pdf_carries_the_configured_district(district_app, example_plan):
+    client = district_app.test_client()
+    give_plan(district_app, client, example_plan)
+    response = client.get("/kea/plan/plan.pdf")
+    assert response.status_code == 200
+    with district_app.app_context():
+        section = section_page(pdf_pages(response.data), "kea")
+        assert in_pdf_text(translated("kea", SOURCE["bus_keeps_students"]), section)
+    assert "+1 508-799-3152" in section
+
+
+@pytest.mark.browser
+def test_the_district_page_passes_axe_in_every_language(tmp_path):
+    from tests.servers import chromium, gunicorn, production_env
+    from tests.test_accessibility import violations
+
+    district = tmp_path / "district.toml"
+    district.write_text(DISTRICT.read_text("utf-8").replace("school_inbox = true",
+                                                            "school_inbox = false"))
+    found = {}
+    with gunicorn(production_env(PREPPLAN_DISTRICT_FILE=str(district))) as site, \
+            chromium() as browser:
+        page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
+        for code, slug in SLUGS.items():
+            page.goto(f"{site.url}/{slug}/plan/school-protocol")
+            assert page.locator("a[href='tel:+15087993152']").count() == 1
+            if problems := violations(page):
+                found[code] = problems
+    assert found == {}
