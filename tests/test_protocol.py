@@ -199,6 +199,7 @@ def test_without_a_district_file_the_page_gives_the_attorney_generals_guidance(a
                          gettext("District phone numbers")]
     for text in expected:
         assert text in page, text
+    assert f"<title>{expected[0]} –" in page
     for text in district_only:
         assert text not in page, text
     assert "tel:" not in page

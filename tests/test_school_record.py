@@ -72,7 +72,7 @@ def test_one_record_per_child_with_guardians_first_then_contacts_in_calling_orde
     assert sofia.schema_version == SCHEMA_VERSION
     assert sofia.student == Student(given_name="Sofía", family_name="Ramírez",
                                     date_of_birth=date(2015, 4, 9),
-                                    school="Chandler Elementary Community School", grade="5",
+                                    school="Chandler Pond Elementary School", grade="5",
                                     student_id="")
     names = [c.full_name for c in sofia.contacts]
     assert names == ["María José Ramírez Ortega", "Luis Ramírez", "Carmen Ortega", "Thu Trần",

@@ -41,10 +41,12 @@ def district_school_protocol(district: District | None) -> SchoolProtocol:
 def school_protocol_page() -> str:
     plan = current_plan()
     schools = sorted({child.school for child in plan.children if child.school})
+    protocol = district_school_protocol(configured_district())
     return render_template(
         "flow/school_protocol.html",
-        title=_("What your school will do"),
-        protocol=district_school_protocol(configured_district()),
+        title=_("What your school will do") if protocol.from_district
+        else _("What Massachusetts asks of schools"),
+        protocol=protocol,
         schools=schools,
         # Until this page is a step (issue 8): it sits after the children, before the contacts.
         back_url=url_for("flow.step", name="children"),
