@@ -42,15 +42,37 @@ def schema_command() -> None:
     is_flag=True,
     help="A copy to give to others: no private page, no private item in the file.",
 )
+@click.option(
+    "--district",
+    "district_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="District file whose protocol the plan shows (default: PREPPLAN_DISTRICT_FILE;"
+    " none: what Massachusetts guidance asks of schools).",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @with_appcontext
 def pdf_command(
-    plan_file: Path, language: str | None, bilingual: bool, paper: str, to_give: bool, output: Path
+    plan_file: Path,
+    language: str | None,
+    bilingual: bool,
+    paper: str,
+    to_give: bool,
+    district_file: Path | None,
+    output: Path,
 ) -> None:
     """Render a plan file (or a prepplan PDF) as the family's plan PDF."""
+    from prepplan.config import ConfigError
     from prepplan.documents.plan_pdf import render_plan_pdf
+    from prepplan.flow.protocol_views import configured_district
     from prepplan.i18n import site_language
     from prepplan.plan.planfile import PlanFileError, load_plan
+    from prepplan.school.district import load_district
+
+    try:
+        district = load_district(district_file) if district_file else configured_district()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
 
     try:
         plan = load_plan(plan_file.read_bytes())
@@ -66,6 +88,7 @@ def pdf_command(
             bilingual=bilingual,
             paper=paper,
             copy="to_give" if to_give else "complete",
+            district=district,
         )
     )
     click.echo(f"wrote {output}", err=True)
