@@ -38,12 +38,14 @@ def create_app(
     from prepplan import pages
     from prepplan.documents import views as document_views
     from prepplan.flow import views as flow_views
+    from prepplan.legal import views as legal_views
     from prepplan.school import inbox
 
     app.register_blueprint(pages.bp)
     pages.init_error_pages(app)
     app.register_blueprint(flow_views.bp)
     app.register_blueprint(document_views.bp)
+    app.register_blueprint(legal_views.bp)
     inbox.init_app(app)
 
     from prepplan.cli import register_commands

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from prepplan.documents.pdf import render_pdf
 from prepplan.flow.choices import DOCUMENT_KIND_LABELS, PHONE_KIND_LABELS, RELATIONSHIP_LABELS
 from prepplan.i18n import SiteLanguage, document_language, format_date, format_phone
+from prepplan.legal.massachusetts import paper_dates
 from prepplan.plan.model import Contact, Person, Phone, Plan
 from prepplan.plan.planfile import ATTACHMENT_NAME, dump_plan
 
@@ -237,6 +238,7 @@ def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) 
             child.given_name or child.full_name for child in plan.children
             if child.given_name or child.full_name),
         "card_contacts": _card_contacts(plan),
+        "legal_papers": paper_dates(plan.legal),
         # Helpers: the template gets plain data and these pure functions, nothing else.
         "isolated": isolated,
         "text_direction": text_direction,

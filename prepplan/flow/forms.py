@@ -125,6 +125,8 @@ class LocaleDateField(Field):
     2019/10/21 in Chinese); ISO dates work everywhere."""
 
     widget = TextInput()
+    # A birth date is in the past; a paper's start date may be ahead (prepplan/legal).
+    future_allowed = False
 
     def _value(self) -> str:
         if self.raw_data:
@@ -155,7 +157,7 @@ class LocaleDateField(Field):
         if parsed is None or parsed.year < 1900:
             raise ValueError(_l("Enter the date like this: %(example)s",
                                 example=date_pattern_example()))
-        if parsed > date.today():
+        if parsed > date.today() and not self.future_allowed:
             raise ValueError(_l("The date must be today or in the past."))
         self.data = parsed
 

@@ -27,6 +27,8 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from prepplan.plan.model import LegalPapers
+
 JURISDICTION = "Massachusetts"
 # The date the English text below was last changed.
 VERSION = "2026-12-03"
@@ -263,6 +265,13 @@ def agent_expiry(start: date) -> date:
 
 def expiry(form: str, start: date) -> date:
     return affidavit_expiry(start) if form == AFFIDAVIT else agent_expiry(start)
+
+
+def paper_dates(legal: LegalPapers) -> list[tuple[str, date, date]]:
+    """(form, start, last day) for each paper the family chose and dated."""
+    starts = {AFFIDAVIT: legal.affidavit_starts, TEMPORARY_AGENT: legal.agent_starts}
+    return [(form, start, expiry(form, start))
+            for form in legal.forms if (start := starts.get(form))]
 
 
 # --- Which paper ---------------------------------------------------------------------------------
