@@ -11,7 +11,8 @@ from prepplan.plan.model import Plan
 
 # Fields that hold codes or derived values, not text a family types.
 NOT_FREE_TEXT = {"language", "kind", "relationship", "id", "e164", "primary_contact_id",
-                 "backup_contact_id", "number"}
+                 "backup_contact_id", "number", "caregiver_ids", "forms", "authority",
+                 "other_parent"}
 
 
 def marker_plan(plan: Plan) -> tuple[Plan, list[str]]:
