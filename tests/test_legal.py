@@ -334,13 +334,18 @@ def test_the_page_recommends_saves_and_serves_the_papers(client, example_plan):
     upload(client, example_plan.model_copy(update={"legal": LegalPapers()}))
     page = client.get("/es/plan/caregiver-papers").get_data(as_text=True)
     assert 'id="recommendation"' not in page
+    # What the contacts step said about the caregiver is the starting answer.
+    assert re.search(r'<input checked[^>]*name="lives_with_children_now"[^>]*value="no"', page)
     response = client.post("/es/plan/caregiver-papers", data={
         "caregiver_ids": ["c1aunt"], "lives_with_children_now": "no", "authority": "both",
         "limits": "", "other_parent": "will_consent", "agent_starts": "15/12/2026"})
     assert response.status_code == 302
     page = client.get("/es/plan/caregiver-papers").get_data(as_text=True)
     assert 'id="recommendation"' in page and "ma-temporary-agent.pdf" in page
-    assert "ma-caregiver-affidavit.pdf?" not in page.split('id="papers"')[1].split("</div>")[0]
+    made = page.split('id="papers"')[1].split("</div>")[0]
+    assert "ma-temporary-agent.pdf" in made and "ma-caregiver-affidavit.pdf" not in made
+    # A paper the family did not make is not served from the plan.
+    assert client.get("/es/plan/caregiver-papers/ma-caregiver-affidavit.pdf").status_code == 302
     response = client.get("/es/plan/caregiver-papers/ma-temporary-agent.pdf")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     text = pdf_text(response.data)

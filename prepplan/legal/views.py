@@ -25,6 +25,9 @@ def _form_data(plan: Plan) -> dict:
     legal = plan.legal.model_dump()
     if not legal["caregiver_ids"] and plan.caregiver.primary_contact_id:
         legal["caregiver_ids"] = [plan.caregiver.primary_contact_id]
+    if legal["lives_with_children_now"] is None and plan.primary_caregiver:
+        # The contacts step already asked whether this person lives with the children.
+        legal["lives_with_children_now"] = plan.primary_caregiver.lives_with_children
     if legal["lives_with_children_now"] is not None:
         legal["lives_with_children_now"] = "yes" if legal["lives_with_children_now"] else "no"
     return legal
@@ -79,7 +82,7 @@ def paper_pdf(form: str) -> Response:
         abort(404)
     blank = request.args.get("blank") == "1"
     plan = Plan() if blank else state.current_plan()
-    if not blank and not plan.legal.forms:
+    if not blank and form not in plan.legal.forms:
         return redirect(url_for("legal.caregiver_papers"))
     pdf = render_legal_pdf(plan, form, language=current_language().code, blank=blank,
                            notaries=configured_notaries())
