@@ -87,7 +87,8 @@ def english_first(message: str, **variables: object) -> Markup:
     direction = "rtl" if language and language.character_order == "right-to-left" else "ltr"
     pair = ('<span class="en-first" lang="en" dir="ltr">{}</span> '
             '<span class="tr-after" lang="{}" dir="{}">{}</span>')
-    return Markup(pair).format(source, str(language).replace("_", "-"), direction, translated)  # noqa: S704 (escaped above)
+    tag = str(language).replace("_", "-")
+    return Markup(pair).format(source, tag, direction, translated)  # noqa: S704 (escaped above)
 
 
 def _page_css(language: SiteLanguage, title_en: str) -> Markup:

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 
 from prepplan.flow import state
 from prepplan.i18n import current_language
@@ -35,7 +45,8 @@ def _form_data(plan: Plan) -> dict:
 
 def _legal_papers(form: CaregiverPapersForm) -> LegalPapers:
     lives_now = form.lives_with_children_now.data == "yes"
-    chosen = list(form.forms.data or []) or list(ma.recommend(lives_now).forms)  # type: ignore[union-attr]
+    recommendation = ma.recommend(lives_now)
+    chosen = list(form.forms.data or []) or list(recommendation.forms if recommendation else ())
     return LegalPapers(
         caregiver_ids=form.caregiver_ids.data,
         lives_with_children_now=lives_now,
@@ -59,8 +70,12 @@ def caregiver_papers() -> Response | str:
         if form.validate():
             plan = plan.model_copy(update={"legal": _legal_papers(form)})
             plan = Plan.model_validate(plan.model_dump())
-            state.save_plan(plan)
-            return redirect(url_for("legal.caregiver_papers", _anchor="papers"))
+            if state.check_fits(plan):
+                state.save_plan(plan)
+                return redirect(url_for("legal.caregiver_papers", _anchor="papers"))
+            # The same words as the flow's: the plan lives in cookies, which have a limit.
+            flash(_("Your plan is too long to keep on this device. Shorten some of the longer "
+                    "notes."))
     else:
         form = CaregiverPapersForm(data=_form_data(plan), contacts=plan.contacts)
     return render_template(
