@@ -47,7 +47,7 @@ SOURCES = (
     ("M.G.L. c.201F, ss.1-6 (Caregiver Authorization Affidavits)",
      "https://malegislature.gov/Laws/GeneralLaws/PartII/TitleII/Chapter201F"),
     ("M.G.L. c.190B, s.5-103 (Delegation of powers by parent or guardian)",
-     "https://malegislature.gov/Laws/GeneralLaws/PartII/TitleII/Chapter190B/Section5-103"),
+     "https://www.mass.gov/info-details/mass-general-laws-c190b-ss-5-103"),
     ("M.G.L. c.222, s.15 (forms of notarial certificates: acknowledgment, jurat)",
      "https://malegislature.gov/Laws/GeneralLaws/PartIII/TitleI/Chapter222/Section15"),
     ("DESE advisory on caregiver authorization affidavits (24 August 2009)",
