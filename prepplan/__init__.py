@@ -41,11 +41,13 @@ def create_app(
     from prepplan.documents import views as document_views
     from prepplan.flow import protocol_views
     from prepplan.flow import views as flow_views
+    from prepplan.legal import views as legal_views
 
     app.register_blueprint(pages.bp)
     pages.init_error_pages(app)
     app.register_blueprint(flow_views.bp)
     app.register_blueprint(document_views.bp)
+    app.register_blueprint(legal_views.bp)
     protocol_views.init_app(app)
     school.init_app(app)
     health.init_app(app)

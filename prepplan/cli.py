@@ -1,4 +1,5 @@
-"""The command line, for liaisons, schools and tests: ``prepplan pdf``, ``prepplan schema`` and
+"""The command line, for liaisons, schools and tests: ``prepplan pdf``, ``prepplan schema``,
+``prepplan legal`` (caregiver papers) and
 the school inbox's commands (``prepplan staff``, ``prepplan purge``, ``prepplan db``)."""
 
 from __future__ import annotations
@@ -97,6 +98,9 @@ def pdf_command(
 def register_commands(app: Flask) -> None:
     app.cli.add_command(schema_command)
     app.cli.add_command(pdf_command)
+    from prepplan.legal.commands import legal_command
+
+    app.cli.add_command(legal_command)
 
 
 def main() -> None:

@@ -79,6 +79,8 @@ def load_config(
         "DATABASE_TIMEOUT_SECONDS": float(env.get("PREPPLAN_DATABASE_TIMEOUT_SECONDS", 5)),
         # The school inbox is on only when a district file is configured.
         "DISTRICT_FILE": env.get("PREPPLAN_DISTRICT_FILE", ""),
+        # Free notaries printed on the caregiver papers' signing checklist (prepplan/legal).
+        "NOTARIES_FILE": env.get("PREPPLAN_NOTARIES_FILE", ""),
         # Comma-separated keys for school records at rest; the first one encrypts.
         "RECORD_KEYS": env.get("PREPPLAN_RECORD_KEYS", ""),
         "RETENTION_DAYS": int(env.get("PREPPLAN_RETENTION_DAYS", 30)),

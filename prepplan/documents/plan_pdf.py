@@ -21,6 +21,7 @@ from prepplan.bilingual import label as bilingual_label
 from prepplan.direction import isolate
 from prepplan.documents.pdf import render_pdf
 from prepplan.i18n import SiteLanguage, document_language, format_date
+from prepplan.legal.massachusetts import paper_dates
 from prepplan.plan.model import Contact, Person, Phone, Plan
 from prepplan.plan.planfile import ATTACHMENT_NAME, dump_plan
 from prepplan.plan.privacy import without_private
@@ -212,6 +213,7 @@ def _context(
             district.name if district else None, district.protocol if district else None
         ),
         "district_phone": district_phone,
+        "legal_papers": paper_dates(plan.legal),
         # Helpers: the template gets plain data and these pure functions, nothing else.
         "date": lambda value: format_date(value, "long", language.code),
         "phone_number": phone_number,
