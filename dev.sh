@@ -14,10 +14,11 @@ cd "$(dirname "$0")"
 VENV=${PREPPLAN_VENV:-.venv}
 PY="$VENV/bin/python"
 # What the PDF and the tests need from Debian: fonts for all eight languages, Pango for
-# WeasyPrint, Chromium for the browser tests, poppler for looking at PDFs as PNGs.
+# WeasyPrint, Chromium for the browser tests, poppler for looking at PDFs as PNGs, zbar for
+# reading back the QR codes on printed flyers.
 RUN_PACKAGES=(python3-venv python3-pip libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
               fonts-noto-core fonts-noto-cjk fonts-dejavu-core)
-TEST_PACKAGES=(chromium poppler-utils)
+TEST_PACKAGES=(chromium poppler-utils zbar-tools)
 
 need_debian_packages() {
   local missing=()

@@ -103,12 +103,14 @@ def render_pdf(
     *,
     attachments: Iterable[tuple[bytes, str, str]] = (),
     stylesheets: Sequence[str] = PRINT_STYLESHEETS,
+    forms: bool = False,
 ) -> bytes:
     """Turn an HTML string into a tagged PDF.
 
     ``attachments`` are ``(data, filename, description)``; they are embedded as files. The PDF's
     title and language come from the HTML's ``<title>`` and ``<html lang>``. Fonts are embedded
-    as subsets.
+    as subsets. ``forms`` turns the HTML's ``<input>`` and ``<textarea>`` into fillable PDF
+    fields (blank paper only: a filled plan never carries form fields).
     """
     fetcher = shared_fetcher()
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
@@ -121,5 +123,6 @@ def render_pdf(
         stylesheets=list(shared_stylesheets(tuple(stylesheets))),
         font_config=shared_font_config(),
         attachments=embedded,
+        pdf_forms=forms,
         **PDF_OPTIONS,
     )
