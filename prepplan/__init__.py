@@ -35,7 +35,7 @@ def create_app(
     state.init_app(app)
     templating.init_app(app)
 
-    from prepplan import pages
+    from prepplan import helper_mode, pages
     from prepplan.documents import views as document_views
     from prepplan.flow import views as flow_views
     from prepplan.school import inbox
@@ -45,6 +45,7 @@ def create_app(
     app.register_blueprint(flow_views.bp)
     app.register_blueprint(document_views.bp)
     inbox.init_app(app)
+    helper_mode.init_app(app)
 
     from prepplan.cli import register_commands
 

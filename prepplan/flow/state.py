@@ -83,7 +83,8 @@ def _load_state() -> dict[str, Any]:
     if "plan_state" in g:
         return g.plan_state
     state = unseal(_read_token()) if f"{COOKIE_PREFIX}0" in request.cookies else None
-    idle_seconds = current_app.config["IDLE_MINUTES"] * 60
+    # Helper mode (helper_mode.py) sets a shorter limit for a shared event laptop.
+    idle_seconds = (g.get("idle_minutes") or current_app.config["IDLE_MINUTES"]) * 60
     if state is None or time.time() - state.get("touched", 0) > idle_seconds:
         if f"{COOKIE_PREFIX}0" in request.cookies:
             g.plan_state_expired = True
