@@ -24,6 +24,7 @@ plan. While it is on:
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import re
 import secrets
@@ -43,6 +44,8 @@ from flask import (
 )
 from flask_babel import get_locale, get_translations
 from flask_babel.speaklater import LazyString
+from wtforms import FieldList, FormField
+from wtforms.form import BaseForm
 
 from prepplan.documents.plan_pdf import Paper
 from prepplan.flow import state
@@ -86,6 +89,10 @@ DOCUMENT_TEMPLATES = ("documents/", "school/form_pdf")
 
 def _page_render_starts(sender: Flask, template, context: dict, **extra) -> None:
     g.helper_bilingual = is_on() and not (template.name or "").startswith(DOCUMENT_TEMPLATES)
+    if g.helper_bilingual:
+        for value in context.values():
+            if isinstance(value, BaseForm):
+                _pair_form_labels(value)
 
 
 def _page_render_ends(sender: Flask, template, context: dict, **extra) -> None:
@@ -109,12 +116,37 @@ def _ngettext(singular: str, plural: str, number: int) -> str:
     return _pair(get_translations().ungettext(singular, plural, number), english)
 
 
-def _finalize(value: object) -> object:
-    """Lazy labels printed by a template (form labels, hints) get their English too."""
-    if isinstance(value, LazyString) and g.get("helper_bilingual") and value._args:
+def _paired_lazy(value: object) -> object:
+    """A lazy translated label with its English, or the value as it was."""
+    if isinstance(value, LazyString) and value._args:
         english = value._args[0] % value._kwargs if value._kwargs else value._args[0]
         return _pair(str(value), english)
     return value
+
+
+def _finalize(value: object) -> object:
+    """Lazy strings a template prints (hints, legends) get their English too."""
+    return _paired_lazy(value) if g.get("helper_bilingual") else value
+
+
+def _pair_form_labels(form: BaseForm) -> None:
+    """WTForms renders labels and radio options itself, past the template's reach: give this
+    request's form instance labels that carry their English."""
+    for field in form:
+        field.label.text = _paired_lazy(field.label.text)
+        if isinstance(getattr(field, "description", None), LazyString):
+            field.description = _paired_lazy(field.description)
+        choices = getattr(field, "choices", None)
+        if isinstance(choices, list | tuple):
+            field.choices = [dataclasses.replace(choice, label=_paired_lazy(choice.label))
+                             if dataclasses.is_dataclass(choice) else choice
+                             for choice in choices]
+        if isinstance(field, FormField):
+            _pair_form_labels(field.form)
+        elif isinstance(field, FieldList):
+            for entry in field:
+                if isinstance(entry, FormField):
+                    _pair_form_labels(entry.form)
 
 
 def finish_bilingual_html(html: str) -> str:
