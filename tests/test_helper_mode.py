@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+from babel import Locale
 from pypdf import PdfReader
 
 from prepplan.flow import state
@@ -142,3 +143,42 @@ def test_finish_bilingual_html():
     assert finish_bilingual_html(html) == (
         '<title>A</title><a title="B">C<span class="helper-en" lang="en" dir="ltr">c</span></a>'
         '<select><option>D</option></select><form autocomplete="off" method="post">')
+
+
+def test_no_helper_page_paper_or_flyer_shows_an_untranslated_string(make_app, tmp_path):
+    """Pseudo-localised: every word on the kit page, the ready page, the blank papers and the
+    flyer comes from the catalogs (or is a language's own name, the URL, a PIN's digits)."""
+    from prepplan.documents.flyer import render_flyer_pdf
+    from prepplan.documents.paper import render_blank_pdf
+    from tests.pseudo import leftovers, visible, write_pseudo_catalog
+
+    app = make_app(BABEL_TRANSLATION_DIRECTORIES=str(write_pseudo_catalog(tmp_path / "pseudo")),
+                   EVENT_PIN="1234")
+    client = app.test_client()
+    data = [lang.native_name for lang in SITE_LANGUAGES] + [
+        lang.english_name for lang in SITE_LANGUAGES] + [
+        Locale.parse(lang.code).get_display_name("es") for lang in SITE_LANGUAGES] + [
+        "PDF", "QR", "http://localhost/",
+        # The pseudo catalog leaves plural messages in English (tests/pseudo.py; on main too).
+        "If nobody uses the screen for", "minutes", "it clears itself"]
+    pages = {"kit": client.get("/es/helpers?pin=wrong").get_data(as_text=True)}
+    client = make_app(BABEL_TRANSLATION_DIRECTORIES=str(tmp_path / "pseudo")).test_client()
+    helper_on(client)
+    pages["kit, helper on"] = client.get("/es/helpers").get_data(as_text=True)
+    pages["ready"] = client.get("/es/helpers/ready").get_data(as_text=True)
+    # In helper mode each ⟦message⟧ is followed by its English: that pair is expected.
+    found = {name: left for name, html in pages.items()
+             if (left := leftovers(visible(html), data, english_pairs="helper" in name
+                                   or name == "ready"))}
+    assert found == {}
+    with app.app_context():
+        documents = {
+            "plan": render_blank_pdf("plan", language="es", fillable=True),
+            "school form": render_blank_pdf("school-form", language="es"),
+            "flyer": render_flyer_pdf(language="es", base_url="https://plan.example.org"),
+        }
+    for name, pdf in documents.items():
+        text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+        # The school form and the wallet cards carry English on purpose, beside the pseudo text.
+        left = leftovers(text, ["https://plan.example.org/es/", "Español"], english_pairs=True)
+        assert left == [], name
