@@ -5,6 +5,8 @@ Sections (all by default, about two minutes on two cores):
   overhead   our PDF helper against bare WeasyPrint on the same HTML and stylesheet
   memory     one fresh process's peak RSS after rendering the plan in every language
   flow       walking the family's flow with the test client against a bare Flask + WTForms page
+  paper      the event kit: blank plan, fillable plan, school form and flyer per language (time
+             and size; a fillable PDF embeds its field font whole)
 
 Each figure is printed with its target. Nothing here touches the network or keeps any file.
 """
@@ -31,7 +33,7 @@ from prepplan.i18n import SITE_LANGUAGES  # noqa: E402
 from prepplan.plan.planfile import load_plan  # noqa: E402
 
 EXAMPLE_PLAN = ROOT / "examples" / "family-plan.json"
-SECTIONS = ("languages", "overhead", "memory", "flow")
+SECTIONS = ("languages", "overhead", "memory", "flow", "paper")
 
 
 # --- measuring --------------------------------------------------------------------------------
@@ -256,12 +258,38 @@ def bench_flow(walks: int) -> None:
     print(f"    p95 ratio {ratio:.1f}x (target <= 5x): {verdict(ratio <= 5)}")
 
 
+# --- (e) the event kit ------------------------------------------------------------------------
+
+def bench_paper(repeat: int) -> None:
+    from prepplan.documents.kit import KIT_ITEMS
+
+    app = make_app()
+    items = [item for item in KIT_ITEMS if item.name != "table-tent"]
+    print(f"\n(e) Event kit per language: median s over {repeat} renders, and size in kB")
+    print(f"    {'language':<9}" + "".join(f" {item.name:>22}" for item in items))
+    worst_size = 0
+    with app.app_context():
+        for language in SITE_LANGUAGES:
+            cells = []
+            for item in items:
+                def render(item=item, code=language.code):
+                    return item.render(code, "letter", "https://plan.example.org")
+
+                size = len(render())
+                worst_size = max(worst_size, size)
+                median, _p95 = summary(timed(render, repeat))
+                cells.append(f"{median:6.2f} s {size / 1024:8.0f} kB")
+            print(f"    {language.code:<9}" + "".join(f" {cell:>22}" for cell in cells))
+    print(f"    largest file {worst_size / 1024:.0f} kB (target <= 3000 kB, a phone's download): "
+          f"{verdict(worst_size <= 3_000_000)}")
+
+
 # --- entry ------------------------------------------------------------------------------------
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sections", nargs="*", metavar="section",
-                        help="languages, overhead, memory, flow (default: all)")
+                        help="languages, overhead, memory, flow, paper (default: all)")
     parser.add_argument("--repeat", type=int, default=5, help="renders per PDF figure")
     parser.add_argument("--walks", type=int, default=10, help="walks through the flow")
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
@@ -283,6 +311,8 @@ def main() -> None:
             bench_memory()
         elif section == "flow":
             bench_flow(args.walks)
+        elif section == "paper":
+            bench_paper(max(1, args.repeat // 2))
     print(f"\nTotal {time.perf_counter() - started:.0f} s")
 
 

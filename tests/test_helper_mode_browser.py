@@ -171,3 +171,26 @@ def test_the_idle_limit_in_helper_mode_is_short(server):
         assert page.get_attribute("body", "data-cleared-url") == "/es/helpers/idle"
         assert re.search(r"\b5 minutos\b", page.content())
         browser.close()
+
+
+@pytest.mark.parametrize("slug", ["es", "ar"])
+def test_the_kit_page_and_helper_mode_pages_pass_axe(server, slug):
+    """WCAG 2.2 A/AA (axe-core) on the helpers' page and on pages in helper mode, where every
+    English line is marked lang="en"."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_accessibility import violations
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
+        found = {}
+        page.goto(f"{server}/{slug}/helpers")
+        found["kit"] = violations(page)
+        page.fill("#pin", PIN)
+        page.click("#helper-on")
+        for path in ("helpers", "", "plan/parents/0", "plan/contacts/0"):
+            page.goto(f"{server}/{slug}/{path}")
+            found[path or "start"] = violations(page)
+        browser.close()
+    assert {name: problems for name, problems in found.items() if problems} == {}
