@@ -34,7 +34,7 @@ BLANK_CHILDREN = 2
 BLANK_CARD_CHILDREN = 2
 BLANK_CARD_ADULTS = 2
 BLANK_SCHOOL_CONTACTS = 4
-BLANK_REMOVALS = 2
+BLANK_REMOVALS = 1
 
 # PDF text field quadding (/Q): 2 is right-aligned, where an Arabic answer starts.
 _QUADDING_RIGHT = 2
