@@ -33,6 +33,7 @@ def server(tmp_path_factory):
 
 def submit(page) -> None:
     page.click("#step-form button[type=submit]")
+    page.wait_for_load_state("load")
 
 
 def first_family_marker_in(text: str) -> list[str]:
@@ -44,6 +45,7 @@ def walk(page, base: str, lang: str, family: dict, seen: list[str]) -> None:
     kept in ``seen``."""
 
     def keep() -> None:
+        page.wait_for_load_state("load")
         seen.append(page.content())
 
     page.goto(f"{base}/")
