@@ -22,12 +22,12 @@ VENV=${PREPPLAN_VENV:-.venv}
 PY="$VENV/bin/python"
 # What the PDF and the tests need from Debian: fonts for all eight languages and for emoji
 # (a family's "Inés 🌻" must not print as a box), Pango for WeasyPrint, Chromium for the browser
-# tests, poppler for looking at PDFs as PNGs.
+# tests, poppler for looking at PDFs as PNGs, zbar for reading back the QR codes on flyers.
 RUN_PACKAGES=(python3-venv python3-pip libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
               fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core)
 # The Java runtime runs the Nu HTML Checker (vnu.jar, shipped by a locked PyPI package);
 # LibreOffice Calc opens the CSV exports as an office would (tests/test_school_exports.py).
-TEST_PACKAGES=(chromium poppler-utils default-jre-headless libreoffice-calc-nogui)
+TEST_PACKAGES=(chromium poppler-utils default-jre-headless libreoffice-calc-nogui zbar-tools)
 # The load test runs the deployment's own proxy (deploy/nginx) in front of the app servers.
 LOAD_PACKAGES=(nginx)
 

@@ -7,6 +7,8 @@ Sections (all by default, about two minutes on two cores):
   flow       walking the family's flow with the test client against a bare Flask + WTForms page
   efficiency plan PDFs per second with every core rendering, divided by (cores x bare
              WeasyPrint's single-stream rate on the same HTML): 1.0 means no loss at all
+  paper      the event kit: blank plan, fillable plan, school form and flyer per language (time
+             and size; a fillable PDF embeds its field font whole)
 
 Each figure is printed with its target. Nothing here touches the network or keeps any file.
 """
@@ -33,7 +35,7 @@ from prepplan.i18n import SITE_LANGUAGES  # noqa: E402
 from prepplan.plan.planfile import load_plan  # noqa: E402
 
 EXAMPLE_PLAN = ROOT / "examples" / "family-plan.json"
-SECTIONS = ("languages", "overhead", "memory", "flow", "efficiency")
+SECTIONS = ("languages", "overhead", "memory", "flow", "efficiency", "paper")
 
 
 # --- measuring --------------------------------------------------------------------------------
@@ -354,6 +356,36 @@ def bench_efficiency(repeat: int, seconds: float) -> None:
     print(f"    efficiency {ratio:.2f} (1.0 = every core as fast as bare WeasyPrint alone)")
 
 
+# --- (f) the event kit ------------------------------------------------------------------------
+
+
+def bench_paper(repeat: int) -> None:
+    from prepplan.documents.kit import KIT_ITEMS
+
+    app = make_app()
+    items = [item for item in KIT_ITEMS if item.name != "table-tent"]
+    print(f"\n(f) Event kit per language: median s over {repeat} renders, and size in kB")
+    print(f"    {'language':<9}" + "".join(f" {item.name:>22}" for item in items))
+    worst_size = 0
+    with app.app_context():
+        for language in SITE_LANGUAGES:
+            cells = []
+            for item in items:
+
+                def render(item=item, code=language.code):
+                    return item.render(code, "letter", "https://plan.example.org")
+
+                size = len(render())
+                worst_size = max(worst_size, size)
+                median, _p95 = summary(timed(render, repeat))
+                cells.append(f"{median:6.2f} s {size / 1024:8.0f} kB")
+            print(f"    {language.code:<9}" + "".join(f" {cell:>22}" for cell in cells))
+    print(
+        f"    largest file {worst_size / 1024:.0f} kB (target <= 3000 kB, a phone's download): "
+        f"{verdict(worst_size <= 3_000_000)}"
+    )
+
+
 # --- entry ------------------------------------------------------------------------------------
 
 
@@ -363,7 +395,7 @@ def main() -> None:
         "sections",
         nargs="*",
         metavar="section",
-        help="languages, overhead, memory, flow, efficiency (default: all)",
+        help="languages, overhead, memory, flow, efficiency, paper (default: all)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="renders per PDF figure")
     parser.add_argument("--walks", type=int, default=10, help="walks through the flow")
@@ -391,6 +423,8 @@ def main() -> None:
             bench_flow(args.walks)
         elif section == "efficiency":
             bench_efficiency(args.repeat, args.seconds)
+        elif section == "paper":
+            bench_paper(max(1, args.repeat // 2))
     print(f"\nTotal {time.perf_counter() - started:.0f} s")
 
 

@@ -37,7 +37,7 @@ def create_app(
     templating.init_app(app)
     capacity.init_app(app)
 
-    from prepplan import health, pages, school
+    from prepplan import health, helper_mode, pages, school
     from prepplan.documents import views as document_views
     from prepplan.flow import protocol_views
     from prepplan.flow import views as flow_views
@@ -51,6 +51,7 @@ def create_app(
     protocol_views.init_app(app)
     school.init_app(app)
     health.init_app(app)
+    helper_mode.init_app(app)
 
     from prepplan.cli import register_commands
 

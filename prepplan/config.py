@@ -84,6 +84,11 @@ def load_config(
         # Comma-separated keys for school records at rest; the first one encrypts.
         "RECORD_KEYS": env.get("PREPPLAN_RECORD_KEYS", ""),
         "RETENTION_DAYS": int(env.get("PREPPLAN_RETENTION_DAYS", 30)),
+        # Events (helpers' kit): the site's public address for QR flyers, an optional PIN that
+        # turns helper mode on, and helper mode's shorter idle limit.
+        "BASE_URL": env.get("PREPPLAN_BASE_URL", "").strip(),
+        "EVENT_PIN": env.get("PREPPLAN_EVENT_PIN", "").strip(),
+        "HELPER_IDLE_MINUTES": int(env.get("PREPPLAN_HELPER_IDLE_MINUTES", 5)),
         # How many reverse proxies stand in front (their X-Forwarded-* headers are trusted).
         "PROXIES": int(env.get("PREPPLAN_PROXIES", 0)),
         # PDF renders at once per worker process, how long a request may wait for a slot (well

@@ -145,7 +145,7 @@ def test_check_fails_when_gunicorn_or_nginx_would_refuse_a_large_plan(
 
 
 def test_the_repos_configs_fit_the_largest_plan_cookies():
-    from prepplan.flow import state
+    from prepplan import plan_state as state
 
     # Every chunk full, each with its name: well over half a megabyte.
     assert plan_cookie_header_bytes() > state.MAX_CHUNKS * state.CHUNK_CHARS

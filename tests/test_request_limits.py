@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Response
 
-from prepplan.flow import state
+from prepplan import plan_state as state
 from prepplan.plan import model as plan_model
 from prepplan.plan.planfile import dump_plan
 from prepplan.school import record as school_record

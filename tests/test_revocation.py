@@ -9,7 +9,7 @@ import time
 import pytest
 from sqlalchemy import create_engine, text
 
-from prepplan.flow import state
+from prepplan import plan_state as state
 from tests.walk import FlowWalker
 
 

@@ -152,20 +152,26 @@ def render_pdf(
     *,
     attachments: Iterable[tuple[bytes, str, str]] = (),
     stylesheets: Sequence[str] = PRINT_STYLESHEETS,
+    forms: bool = False,
 ) -> bytes:
     """Turn an HTML string into a tagged PDF.
 
     ``attachments`` are ``(data, filename, description)``; they are embedded as files. The PDF's
     title and language come from the HTML's ``<title>`` and ``<html lang>``. Fonts are embedded
-    as subsets. In a running app, at most a few renders run at once per worker process
-    (capacity.py): past that this raises RendererBusy, which becomes the busy page.
+    as subsets. ``forms`` turns the HTML's ``<input>`` and ``<textarea>`` into fillable PDF
+    fields (blank paper only: a filled plan never carries form fields). In a running app, at most
+    a few renders run at once per worker process (capacity.py): past that this raises
+    RendererBusy, which becomes the busy page.
     """
     with render_slot():
-        return _write_pdf(html, attachments, stylesheets)
+        return _write_pdf(html, attachments, stylesheets, forms)
 
 
 def _write_pdf(
-    html: str, attachments: Iterable[tuple[bytes, str, str]], stylesheets: Sequence[str]
+    html: str,
+    attachments: Iterable[tuple[bytes, str, str]],
+    stylesheets: Sequence[str],
+    forms: bool,
 ) -> bytes:
     fetcher = shared_fetcher()
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
@@ -179,6 +185,7 @@ def _write_pdf(
         stylesheets=list(shared_stylesheets(tuple(stylesheets))),
         font_config=shared_font_config(),
         attachments=embedded,
+        pdf_forms=forms,
         **PDF_OPTIONS,
     )
     return pdf
