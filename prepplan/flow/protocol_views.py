@@ -1,15 +1,16 @@
 """The "What your school will do" page: the district's protocol (or the Massachusetts guidance)
 in the family's language, shown once the children's schools are known.
 
-A page of its own until the flow's steps are declarative; it reads the plan only to say which
-schools it is about, and writes nothing.
+A step of the flow (flow/steps.py, SCHOOL_PROTOCOL) whose page this module serves: it reads the
+plan only to say which schools it is about, and writes nothing.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, render_template, url_for
+from flask import Blueprint, Flask, current_app, render_template
 from flask_babel import gettext as _
 
+from prepplan.flow.steps import position
 from prepplan.plan_state import device
 from prepplan.protocol import SchoolProtocol, school_protocol
 from prepplan.school.district import District, load_district
@@ -50,7 +51,5 @@ def school_protocol_page() -> str:
         else _("What Massachusetts asks of schools"),
         protocol=protocol,
         schools=schools,
-        # Until this page is a step (issue 8): it sits after the children, before the contacts.
-        back_url=url_for("flow.step", name="children"),
-        next_url=url_for("flow.step", name="contacts"),
+        **position("school-protocol"),
     )

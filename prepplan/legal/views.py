@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from prepplan import plan_state
+from prepplan.flow.steps import position
 from prepplan.i18n import current_language
 from prepplan.legal import massachusetts as ma
 from prepplan.legal.documents import render_legal_pdf
@@ -32,7 +33,7 @@ from prepplan.security import attachment
 bp = Blueprint("legal", __name__)
 
 
-def _form_data(plan: Plan) -> dict:
+def form_data(plan: Plan) -> dict:
     legal = plan.legal.model_dump()
     if not legal["caregiver_ids"] and plan.caregiver.primary_contact_id:
         legal["caregiver_ids"] = [plan.caregiver.primary_contact_id]
@@ -79,7 +80,7 @@ def caregiver_papers() -> Response | str:
                 _("Your plan is too long to keep on this device. Shorten some of the longer notes.")
             )
     else:
-        form = CaregiverPapersForm(data=_form_data(plan), contacts=plan.contacts)
+        form = CaregiverPapersForm(data=form_data(plan), contacts=plan.contacts)
     return render_template(
         "legal/caregiver_papers.html",
         form=form,
@@ -90,6 +91,7 @@ def caregiver_papers() -> Response | str:
         papers=paper_dates(plan.legal),
         free_legal_help=ma.FREE_LEGAL_HELP,
         forms=ma.FORMS,
+        **position("caregiver-papers"),
     )
 
 
