@@ -140,6 +140,8 @@ upgrade_check() {
   "$venv/bin/pybabel" --quiet compile -d translations -D messages
   "$venv/bin/ruff" check prepplan tests bench
   "$venv/bin/python" -m pytest "$@"
+}
+
 lint() {
   "$VENV/bin/ruff" check prepplan tests bench tools
   "$VENV/bin/ruff" format --check --quiet prepplan tests bench tools
