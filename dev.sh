@@ -14,6 +14,7 @@
 #   ./dev.sh bench      the benchmarks in bench/
 #   ./dev.sh audit      installed packages vs the vulnerability snapshot in audit/ (no network)
 #   ./dev.sh audit-refresh   fetch that snapshot (OSV's PyPI export); run when the lock changes
+#   ./dev.sh load       load test: nginx + gunicorn instances + PostgreSQL on loopback, locust
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -21,12 +22,14 @@ VENV=${PREPPLAN_VENV:-.venv}
 PY="$VENV/bin/python"
 # What the PDF and the tests need from Debian: fonts for all eight languages and for emoji
 # (a family's "Inés 🌻" must not print as a box), Pango for WeasyPrint, Chromium for the browser
-# tests, poppler for looking at PDFs as PNGs.
+# tests, poppler for looking at PDFs as PNGs, zbar for reading back the QR codes on flyers.
 RUN_PACKAGES=(python3-venv python3-pip libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
               fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core)
 # The Java runtime runs the Nu HTML Checker (vnu.jar, shipped by a locked PyPI package);
 # LibreOffice Calc opens the CSV exports as an office would (tests/test_school_exports.py).
-TEST_PACKAGES=(chromium poppler-utils default-jre-headless libreoffice-calc-nogui)
+TEST_PACKAGES=(chromium poppler-utils default-jre-headless libreoffice-calc-nogui zbar-tools)
+# The load test runs the deployment's own proxy (deploy/nginx) in front of the app servers.
+LOAD_PACKAGES=(nginx)
 
 need_debian_packages() {
   local missing=()
@@ -53,10 +56,12 @@ need_debian_packages() {
 setup() {
   local extra=${1:-}
   local lock=requirements/run.txt
-  [[ $extra == test ]] && lock=requirements/test.txt
+  # The test lock holds the load test's tools too (./dev.sh load).
+  [[ $extra == test || $extra == load ]] && lock=requirements/test.txt
   if command -v dpkg-query >/dev/null; then
     need_debian_packages "${RUN_PACKAGES[@]}"
     [[ $extra == test ]] && need_debian_packages "${TEST_PACKAGES[@]}"
+    [[ $extra == load ]] && need_debian_packages "${LOAD_PACKAGES[@]}"
   fi
   [[ -x $PY ]] || python3 -m venv "$VENV"
   # Reinstall only when the lock or the packaging changed since the last install into this venv.
@@ -108,7 +113,8 @@ lock() {
   setup test no-check
   local compile=("$VENV/bin/pip-compile" --quiet --generate-hashes --allow-unsafe --strip-extras
                  --no-emit-index-url --no-emit-find-links -c requirements/holds.in "$@")
-  "${compile[@]}" --extra test -o requirements/test.txt pyproject.toml requirements/tools.in
+  "${compile[@]}" --extra test --extra load -o requirements/test.txt pyproject.toml \
+    requirements/tools.in
   "${compile[@]}" -c requirements/test.txt -o requirements/run.txt pyproject.toml \
     requirements/build.in
   rm -f "$VENV/.prepplan-installed"
@@ -134,6 +140,8 @@ upgrade_check() {
   "$venv/bin/pybabel" --quiet compile -d translations -D messages
   "$venv/bin/ruff" check prepplan tests bench
   "$venv/bin/python" -m pytest "$@"
+}
+
 lint() {
   "$VENV/bin/ruff" check prepplan tests bench tools
   "$VENV/bin/ruff" format --check --quiet prepplan tests bench tools
@@ -180,5 +188,9 @@ case $cmd in
     mv audit/osv-pypi.zip.part audit/osv-pypi.zip
     "$PY" tools/offline_audit.py
     ;;
-  *) sed -n '2,17p' "$0"; exit 2 ;;
+  load)
+    setup load
+    "$PY" bench/load.py "${@:2}"
+    ;;
+  *) sed -n '2,18p' "$0"; exit 2 ;;
 esac

@@ -11,7 +11,15 @@ from prepplan.plan_state import CHUNK_CHARS, MAX_CHUNKS
 
 bind = os.environ.get("PREPPLAN_BIND", "127.0.0.1:5000")
 workers = int(os.environ.get("PREPPLAN_WORKERS", min(4, multiprocessing.cpu_count() * 2)))
+# Threads, so a worker keeps serving pages while one of its threads renders a PDF; the renders
+# themselves are capped per worker (PREPPLAN_PDF_RENDERS, prepplan/documents/capacity.py), and
+# a family past the cap gets the busy page at once rather than a slow page.
+worker_class = "gthread"
+threads = int(os.environ.get("PREPPLAN_THREADS", 4))
 timeout = 60  # a plan PDF in Chinese takes a few seconds on a slow machine
+# Longer than nginx keeps an idle upstream connection (deploy/nginx: keepalive_timeout 60s), so
+# nginx, not gunicorn, closes it, and never sends a request down a connection being closed.
+keepalive = 75
 
 # The family's unfinished plan travels in its cookies (prepplan/plan_state.py): a large family
 # sends one Cookie header far bigger than the default 8 kB limit, up to MAX_CHUNKS cookies of

@@ -5,6 +5,10 @@ Sections (all by default, about two minutes on two cores):
   overhead   our PDF helper against bare WeasyPrint on the same HTML and stylesheet
   memory     one fresh process's peak RSS after rendering the plan in every language
   flow       walking the family's flow with the test client against a bare Flask + WTForms page
+  efficiency plan PDFs per second with every core rendering, divided by (cores x bare
+             WeasyPrint's single-stream rate on the same HTML): 1.0 means no loss at all
+  paper      the event kit: blank plan, fillable plan, school form and flyer per language (time
+             and size; a fillable PDF embeds its field font whole)
 
 Each figure is printed with its target. Nothing here touches the network or keeps any file.
 """
@@ -31,7 +35,7 @@ from prepplan.i18n import SITE_LANGUAGES  # noqa: E402
 from prepplan.plan.planfile import load_plan  # noqa: E402
 
 EXAMPLE_PLAN = ROOT / "examples" / "family-plan.json"
-SECTIONS = ("languages", "overhead", "memory", "flow")
+SECTIONS = ("languages", "overhead", "memory", "flow", "efficiency", "paper")
 
 
 # --- measuring --------------------------------------------------------------------------------
@@ -280,6 +284,108 @@ def bench_flow(walks: int) -> None:
     print(f"    p95 ratio {ratio:.1f}x (target <= 5x): {verdict(ratio <= 5)}")
 
 
+# --- (e) efficiency with every core busy -----------------------------------------------------
+
+
+def _render_until(deadline_start: float, seconds: float, results) -> None:
+    """One worker process: our full plan PDF, again and again, for ``seconds`` from a common
+    start; puts the number it finished and the CPU seconds they took."""
+    from prepplan.documents.plan_pdf import render_plan_pdf
+
+    app, plan = make_app(), example_plan()
+    with app.app_context():
+        render_plan_pdf(plan, language="es")  # warm: fonts and stylesheet, as a running worker
+        while time.time() < deadline_start:
+            time.sleep(0.01)
+        done, cpu_start = 0, time.process_time()
+        while time.time() < deadline_start + seconds:
+            render_plan_pdf(plan, language="es")
+            done += 1
+    results.put((done, time.process_time() - cpu_start))
+
+
+def bench_efficiency(repeat: int, seconds: float) -> None:
+    import multiprocessing
+    import os
+
+    from weasyprint import CSS, HTML
+
+    from prepplan.documents.pdf import PRINT_STYLESHEETS, STATIC_DIR
+    from prepplan.documents.plan_pdf import render_plan_html
+
+    app, plan = make_app(), example_plan()
+    stylesheet = "".join((STATIC_DIR / path).read_text("utf-8") for path in PRINT_STYLESHEETS)
+    with app.app_context():
+        html = render_plan_html(plan, language="es")
+
+    def bare():
+        return HTML(string=html).write_pdf(stylesheets=[CSS(string=stylesheet)])
+
+    bare()
+    cpu_start = time.process_time()
+    bare_median, _p95 = summary(timed(bare, repeat))
+    bare_cpu = (time.process_time() - cpu_start) / repeat
+    cores = os.cpu_count() or 1
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    start = time.time() + 15  # every process loaded and warm before the clock starts
+    workers = [
+        context.Process(target=_render_until, args=(start, seconds, results)) for _ in range(cores)
+    ]
+    for worker in workers:
+        worker.start()
+    counts = [results.get() for _ in workers]
+    for worker in workers:
+        worker.join()
+    finished = sum(done for done, _cpu in counts)
+    ours_cpu = sum(cpu for _done, cpu in counts) / max(finished, 1)
+    throughput = finished / seconds
+    ratio = throughput / (cores / bare_median)
+    print(
+        f"\n(e) Plan PDFs with all {cores} cores rendering ({seconds:.0f} s, our full PDF) vs "
+        f"{cores} x bare WeasyPrint single-stream on the same HTML ({repeat} renders)"
+    )
+    print(f"    bare single stream {1 / bare_median:.2f} PDF/s (median {bare_median:.2f} s)")
+    print(f"    ours, all cores    {throughput:.2f} PDF/s ({finished} PDFs)")
+    # CPU seconds per PDF hardly depend on what else the machine runs; the wall-clock ratio
+    # below does, so on a shared machine it says as much about the neighbours as about us.
+    print(
+        f"    CPU per PDF: bare {bare_cpu:.2f} s, ours {ours_cpu:.2f} s "
+        f"(ratio {bare_cpu / ours_cpu:.2f})"
+    )
+    print(f"    efficiency {ratio:.2f} (1.0 = every core as fast as bare WeasyPrint alone)")
+
+
+# --- (f) the event kit ------------------------------------------------------------------------
+
+
+def bench_paper(repeat: int) -> None:
+    from prepplan.documents.kit import KIT_ITEMS
+
+    app = make_app()
+    items = [item for item in KIT_ITEMS if item.name != "table-tent"]
+    print(f"\n(f) Event kit per language: median s over {repeat} renders, and size in kB")
+    print(f"    {'language':<9}" + "".join(f" {item.name:>22}" for item in items))
+    worst_size = 0
+    with app.app_context():
+        for language in SITE_LANGUAGES:
+            cells = []
+            for item in items:
+
+                def render(item=item, code=language.code):
+                    return item.render(code, "letter", "https://plan.example.org")
+
+                size = len(render())
+                worst_size = max(worst_size, size)
+                median, _p95 = summary(timed(render, repeat))
+                cells.append(f"{median:6.2f} s {size / 1024:8.0f} kB")
+            print(f"    {language.code:<9}" + "".join(f" {cell:>22}" for cell in cells))
+    print(
+        f"    largest file {worst_size / 1024:.0f} kB (target <= 3000 kB, a phone's download): "
+        f"{verdict(worst_size <= 3_000_000)}"
+    )
+
+
 # --- entry ------------------------------------------------------------------------------------
 
 
@@ -289,10 +395,13 @@ def main() -> None:
         "sections",
         nargs="*",
         metavar="section",
-        help="languages, overhead, memory, flow (default: all)",
+        help="languages, overhead, memory, flow, efficiency, paper (default: all)",
     )
     parser.add_argument("--repeat", type=int, default=5, help="renders per PDF figure")
     parser.add_argument("--walks", type=int, default=10, help="walks through the flow")
+    parser.add_argument(
+        "--seconds", type=float, default=30, help="how long every core renders (efficiency)"
+    )
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_child:
@@ -312,6 +421,10 @@ def main() -> None:
             bench_memory()
         elif section == "flow":
             bench_flow(args.walks)
+        elif section == "efficiency":
+            bench_efficiency(args.repeat, args.seconds)
+        elif section == "paper":
+            bench_paper(max(1, args.repeat // 2))
     print(f"\nTotal {time.perf_counter() - started:.0f} s")
 
 

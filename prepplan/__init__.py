@@ -28,22 +28,30 @@ def create_app(
         app.config.update(test_config)
 
     from prepplan import i18n, plan_state, revocation, security, templating
+    from prepplan.documents import capacity
 
     security.init_app(app)
     i18n.init_app(app)
     revocation.init_app(app)
     plan_state.init_app(app)
     templating.init_app(app)
+    capacity.init_app(app)
 
-    from prepplan import pages, school
+    from prepplan import health, helper_mode, pages, school
     from prepplan.documents import views as document_views
+    from prepplan.flow import protocol_views
     from prepplan.flow import views as flow_views
+    from prepplan.legal import views as legal_views
 
     app.register_blueprint(pages.bp)
     pages.init_error_pages(app)
     app.register_blueprint(flow_views.bp)
     app.register_blueprint(document_views.bp)
+    app.register_blueprint(legal_views.bp)
+    protocol_views.init_app(app)
     school.init_app(app)
+    health.init_app(app)
+    helper_mode.init_app(app)
 
     from prepplan.cli import register_commands
 

@@ -79,9 +79,21 @@ def load_config(
         "DATABASE_TIMEOUT_SECONDS": float(env.get("PREPPLAN_DATABASE_TIMEOUT_SECONDS", 5)),
         # The school inbox is on only when a district file is configured.
         "DISTRICT_FILE": env.get("PREPPLAN_DISTRICT_FILE", ""),
+        # Free notaries printed on the caregiver papers' signing checklist (prepplan/legal).
+        "NOTARIES_FILE": env.get("PREPPLAN_NOTARIES_FILE", ""),
         # Comma-separated keys for school records at rest; the first one encrypts.
         "RECORD_KEYS": env.get("PREPPLAN_RECORD_KEYS", ""),
         "RETENTION_DAYS": int(env.get("PREPPLAN_RETENTION_DAYS", 30)),
+        # Events (helpers' kit): the site's public address for QR flyers, an optional PIN that
+        # turns helper mode on, and helper mode's shorter idle limit.
+        "BASE_URL": env.get("PREPPLAN_BASE_URL", "").strip(),
+        "EVENT_PIN": env.get("PREPPLAN_EVENT_PIN", "").strip(),
+        "HELPER_IDLE_MINUTES": int(env.get("PREPPLAN_HELPER_IDLE_MINUTES", 5)),
         # How many reverse proxies stand in front (their X-Forwarded-* headers are trusted).
         "PROXIES": int(env.get("PREPPLAN_PROXIES", 0)),
+        # PDF renders at once per worker process, how long a request may wait for a slot (well
+        # under a second, so the busy page comes quickly), and the Retry-After it then gets.
+        "PDF_RENDERS": int(env.get("PREPPLAN_PDF_RENDERS", 1)),
+        "PDF_WAIT_SECONDS": float(env.get("PREPPLAN_PDF_WAIT_SECONDS", 0.5)),
+        "BUSY_RETRY_SECONDS": int(env.get("PREPPLAN_BUSY_RETRY_SECONDS", 5)),
     }

@@ -127,7 +127,8 @@ class DevicePlan:
             return self._state
         carried = f"{COOKIE_PREFIX}0" in request.cookies
         state = unseal(self._read_token()) if carried else None
-        idle_seconds = current_app.config["IDLE_MINUTES"] * 60
+        # Helper mode (helper_mode.py) sets a shorter limit for a shared event laptop.
+        idle_seconds = (g.get("idle_minutes") or current_app.config["IDLE_MINUTES"]) * 60
         if state is None or revocation.is_revoked(state):
             self.refused = carried
             state = {}

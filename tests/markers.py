@@ -19,6 +19,10 @@ NOT_FREE_TEXT = {
     "primary_contact_id",
     "backup_contact_id",
     "number",
+    "caregiver_ids",
+    "forms",
+    "authority",
+    "other_parent",
 }
 
 

@@ -23,6 +23,7 @@ PAGES = [
     "plan/check",
     "plan/done",
     "plan/upload",
+    "plan/school-protocol",
     "school/",
     "privacy",
 ]

@@ -314,7 +314,7 @@ def test_a_real_spreadsheet_runs_no_formula_and_keeps_names_and_numbers(tmp_path
             "Ramírez Ortega",
             "家豪",
             "陈",
-            "Chandler Elementary Community School",
+            "Chandler Pond Elementary School",
             '\'=HYPERLINK("http://evil.example","x")',
             "'+cmd|' /C calc'!A0",
             "'-2+3",

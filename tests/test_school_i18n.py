@@ -95,7 +95,7 @@ def test_every_school_page_is_translated(
             "Sofía toma el autobús 14.",
             "x" * 300,
             "office@chandler.example",
-            "Worcester-area Public Schools (example)",
+            load_district(ROOT / "examples" / "district.toml").name,
             "chandler-office@example.org",
             *refs,
             *(format_date(d, f, "es") for d in (date.today(),) for f in ("medium", "long")),

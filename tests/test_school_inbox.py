@@ -224,7 +224,7 @@ def test_preview_shows_exactly_the_record_and_asks_for_agreement(
         "Pedro Páramo",
         "Sofía toma el autobús 14.",
         'name="agree"',
-        "Chandler Elementary",
+        "Chandler Pond Elementary",
     ):
         assert expected in page, expected
     for private in (
@@ -358,9 +358,11 @@ def test_the_example_district_file_loads():
     from prepplan.school.district import load_district
 
     district = load_district(DISTRICT)
-    assert district.school("chandler-elementary").name == "Chandler Elementary Community School"
-    assert district.best_match("chandler elementary community school").id == "chandler-elementary"
-    assert district.best_match("Burncoat Middle").id == "burncoat-middle"
+    assert (
+        district.school("chandler-elementary").name == "Chandler Pond Elementary School (example)"
+    )
+    assert district.best_match("chandler pond elementary school").id == "chandler-elementary"
+    assert district.best_match("Burnside Middle").id == "burncoat-middle"
     assert district.best_match("Somewhere else") is None
 
 
@@ -453,7 +455,7 @@ def test_send_stores_one_encrypted_record_per_child_and_a_retry_adds_nothing(
     client = inbox_app.test_client()
     give_plan(inbox_app, client, example_plan)
     page = preview(client)
-    assert "/es/school/send" in page and "Chandler Elementary Community School" in page
+    assert "/es/school/send" in page and "Chandler Pond Elementary School" in page
     assert '<option selected value="chandler-elementary">' in page  # matched from the plan
     fields = choices_from(page)
     first = send(client, fields)
@@ -852,7 +854,7 @@ def test_the_database_holds_no_plaintext_personal_data(inbox_app, example_plan, 
     create_staff(inbox_app)
     for table in ("school_updates", "audit_events", "login_limits", "staff_schools"):
         dumped = str(rows(inbox_app, table))
-        for word in ("Sofía", "Ramírez", "Carmen", "555-0142", "Pedro", "Chandler Elem"):
+        for word in ("Sofía", "Ramírez", "Carmen", "555-0142", "Pedro", "Chandler Pond"):
             assert word not in dumped, (table, word)
     if db_url.startswith("sqlite"):
         path = Path(db_url.split("///", 1)[1])

@@ -93,7 +93,7 @@ def test_one_record_per_child_with_guardians_first_then_contacts_in_calling_orde
         given_name="Sofía",
         family_name="Ramírez",
         date_of_birth=date(2015, 4, 9),
-        school="Chandler Elementary Community School",
+        school="Chandler Pond Elementary School",
         grade="5",
         student_id="",
     )

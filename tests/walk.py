@@ -10,17 +10,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from wtforms import BooleanField, FieldList, FormField
+from wtforms import BooleanField, FieldList, FormField, SelectMultipleField
 
-from prepplan.flow.steps import FORM_STEPS, GROUPS, STEPS, model_fields
+from prepplan.flow.steps import CAREGIVER_PAPERS, FORM_STEPS, GROUPS, STEPS, model_fields
 from prepplan.plan.model import Plan
 
 CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def posted(form: Any) -> dict[str, str]:
-    """What a browser posts for a filled form: every box's text, ticked boxes as "y"."""
-    data: dict[str, str] = {}
+def posted(form: Any) -> dict[str, Any]:
+    """What a browser posts for a filled form: every box's text, ticked boxes as "y", every
+    ticked option of a multiple choice."""
+    data: dict[str, Any] = {}
     for field in form:
         if field.short_name == "csrf_token":
             continue
@@ -29,6 +30,8 @@ def posted(form: Any) -> dict[str, str]:
         elif isinstance(field, BooleanField):
             if field.data:
                 data[field.name] = "y"
+        elif isinstance(field, SelectMultipleField):
+            data[field.name] = list(field.data or [])
         elif field.data is not None:
             data[field.name] = field._value() if hasattr(field, "_value") else str(field.data)
     return data
@@ -84,6 +87,18 @@ class FlowWalker:
                     getattr(a, "id", ""): getattr(b, "id", "")
                     for a, b in zip(group.items(plan), kept, strict=True)
                 }
+            elif step is CAREGIVER_PAPERS:
+                # The papers' own page (prepplan/legal/views.py), with its own form.
+                from prepplan.legal.forms import CaregiverPapersForm
+                from prepplan.legal.views import form_data
+
+                data = self.filled(
+                    lambda: CaregiverPapersForm(
+                        formdata=None, data=form_data(plan), contacts=plan.contacts
+                    )
+                )
+                data["caregiver_ids"] = [ids.get(i, i) for i in data.get("caregiver_ids", [])]
+                self.post(step.name, data)
             elif step.name in FORM_STEPS:
                 data = self.filled(
                     lambda step=step: step.make_form(plan, formdata=None, data=step.form_data(plan))

@@ -26,6 +26,8 @@ from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from prepplan.documents.capacity import render_slot
+
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 STATIC_SCHEME = "prepplan-static"
 # Only what a print stylesheet may reasonably point at.
@@ -150,13 +152,27 @@ def render_pdf(
     *,
     attachments: Iterable[tuple[bytes, str, str]] = (),
     stylesheets: Sequence[str] = PRINT_STYLESHEETS,
+    forms: bool = False,
 ) -> bytes:
     """Turn an HTML string into a tagged PDF.
 
     ``attachments`` are ``(data, filename, description)``; they are embedded as files. The PDF's
     title and language come from the HTML's ``<title>`` and ``<html lang>``. Fonts are embedded
-    as subsets.
+    as subsets. ``forms`` turns the HTML's ``<input>`` and ``<textarea>`` into fillable PDF
+    fields (blank paper only: a filled plan never carries form fields). In a running app, at most
+    a few renders run at once per worker process (capacity.py): past that this raises
+    RendererBusy, which becomes the busy page.
     """
+    with render_slot():
+        return _write_pdf(html, attachments, stylesheets, forms)
+
+
+def _write_pdf(
+    html: str,
+    attachments: Iterable[tuple[bytes, str, str]],
+    stylesheets: Sequence[str],
+    forms: bool,
+) -> bytes:
     fetcher = shared_fetcher()
     document = HTML(string=html, base_url=None, url_fetcher=fetcher)
     embedded = [
@@ -169,6 +185,7 @@ def render_pdf(
         stylesheets=list(shared_stylesheets(tuple(stylesheets))),
         font_config=shared_font_config(),
         attachments=embedded,
+        pdf_forms=forms,
         **PDF_OPTIONS,
     )
     return pdf

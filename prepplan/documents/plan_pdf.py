@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from flask import current_app
 from flask_babel import force_locale, get_locale
@@ -21,10 +21,15 @@ from prepplan.bilingual import label as bilingual_label
 from prepplan.direction import isolate
 from prepplan.documents.pdf import render_pdf
 from prepplan.i18n import SiteLanguage, document_language, format_date
+from prepplan.legal.massachusetts import paper_dates
 from prepplan.plan.model import Contact, Person, Phone, Plan
 from prepplan.plan.planfile import ATTACHMENT_NAME, dump_plan
 from prepplan.plan.privacy import without_private
 from prepplan.plan.vocabulary import DOCUMENT_KIND_LABELS, RELATIONSHIP_LABELS, phone_kind_labels
+from prepplan.protocol import school_protocol
+
+if TYPE_CHECKING:
+    from prepplan.school.district import District
 
 Paper = Literal["letter", "a4"]
 PAPER_SIZES = {"letter": "letter", "a4": "A4"}
@@ -158,7 +163,18 @@ def _card_contacts(plan: Plan) -> list[Contact]:
 # --- Rendering --------------------------------------------------------------------------------
 
 
-def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) -> dict[str, Any]:
+def district_phone(e164: str) -> Markup:
+    """A district office's number, formatted for the reader like the family's numbers."""
+    return phone_number(Phone(number=e164, e164=e164)) if e164 else Markup("")
+
+
+def _context(
+    plan: Plan,
+    language: SiteLanguage,
+    bilingual: bool,
+    paper: Paper,
+    district: District | None = None,
+) -> dict[str, Any]:
     made_on = plan.made_on or date.today()
     help_contacts = [
         (key, contact)
@@ -192,6 +208,12 @@ def _context(plan: Plan, language: SiteLanguage, bilingual: bool, paper: Paper) 
             if child.given_name or child.full_name
         ),
         "card_contacts": _card_contacts(plan),
+        # What the district promises (or Massachusetts guidance without a district file).
+        "school_protocol": school_protocol(
+            district.name if district else None, district.protocol if district else None
+        ),
+        "district_phone": district_phone,
+        "legal_papers": paper_dates(plan.legal),
         # Helpers: the template gets plain data and these pure functions, nothing else.
         "date": lambda value: format_date(value, "long", language.code),
         "phone_number": phone_number,
@@ -216,8 +238,10 @@ def render_plan_html(
     bilingual: bool = False,
     paper: Paper = "letter",
     copy: Copy = "complete",
+    district: District | None = None,
 ) -> str:
-    """The plan as HTML for the PDF, in ``language`` (a site language code or slug)."""
+    """The plan as HTML for the PDF, in ``language`` (a site language code or slug), with
+    ``district``'s protocol (None: what Massachusetts guidance asks of schools)."""
     if paper not in PAPER_SIZES:
         raise ValueError("paper must be 'letter' or 'a4'")
     if copy not in COPIES:
@@ -226,7 +250,7 @@ def render_plan_html(
         plan = without_private(plan)
     with document_language(language) as site_language:
         template = current_app.jinja_env.get_template("documents/plan.html")
-        context = _context(plan, site_language, bilingual, paper)
+        context = _context(plan, site_language, bilingual, paper, district)
         return template.render(context, copy_to_give=copy == "to_give")
 
 
@@ -237,12 +261,15 @@ def render_plan_pdf(
     bilingual: bool = False,
     paper: Paper = "letter",
     copy: Copy = "complete",
+    district: District | None = None,
 ) -> bytes:
     """The plan PDF, carrying the plan file so that uploading the PDF restores the plan. A copy
     to give carries the plan file without its private items."""
     if copy == "to_give":
         plan = without_private(plan)
-    html = render_plan_html(plan, language=language, bilingual=bilingual, paper=paper, copy=copy)
+    html = render_plan_html(
+        plan, language=language, bilingual=bilingual, paper=paper, copy=copy, district=district
+    )
     with document_language(language):
         description = _(
             "Your plan file. To update your plan next year, upload this PDF on the plan website."

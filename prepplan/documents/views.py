@@ -9,6 +9,7 @@ from flask import Blueprint, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from prepplan.documents.plan_pdf import Copy, Paper, render_plan_pdf
+from prepplan.flow.protocol_views import configured_district
 from prepplan.i18n import BY_CODE, BY_SLUG, current_language
 from prepplan.plan_state import device
 from prepplan.security import attachment
@@ -33,7 +34,12 @@ def plan_pdf() -> ResponseReturnValue:
     bilingual = request.args.get("bilingual", "").lower() in ("1", "y", "yes", "on", "true")
     copy: Copy = "to_give" if request.args.get("copy") == "to_give" else "complete"
     pdf = render_plan_pdf(
-        plan, language=_document_language_code(), bilingual=bilingual, paper=paper, copy=copy
+        plan,
+        language=_document_language_code(),
+        bilingual=bilingual,
+        paper=paper,
+        copy=copy,
+        district=configured_district(),
     )
     # An ASCII name with only a date in it: nothing personal in a download list.
     kind = "-to-give" if copy == "to_give" else ""

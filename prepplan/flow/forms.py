@@ -189,6 +189,8 @@ class LocaleDateField(Field):
     (prepplan/locale_formats.py)."""
 
     widget = TextInput()
+    # A birth date is in the past; a paper's start date may be ahead (prepplan/legal).
+    future_allowed = False
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("description", LazyString(date_hint))
@@ -211,7 +213,7 @@ class LocaleDateField(Field):
             raise ValueError(
                 _l("Enter the date like this: %(example)s", example=date_pattern_example())
             )
-        if parsed > date.today():
+        if parsed > date.today() and not self.future_allowed:
             raise ValueError(_l("The date must be today or in the past."))
         self.data = parsed
 

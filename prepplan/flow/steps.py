@@ -188,6 +188,8 @@ class Step:
 
     def rows(self, plan: Plan) -> list[CheckRow]:
         href = url_for("flow.step", name=self.name, **FROM_CHECK)
+        if self.form is None:  # a page of its own feature's (see SCHOOL_PROTOCOL)
+            return self.check_rows(self, plan, None, href) if self.check_rows else []
         form = self.loaded_form(plan)
         if self.check_rows is not None:
             return self.check_rows(self, plan, form, href)
@@ -423,6 +425,41 @@ CONTACTS = GroupStep(
     after_remove=_forget_removed_caregiver,
 )
 
+
+def _no_rows(step: Step, plan: Plan, form: Any, href: str) -> list[CheckRow]:
+    return []
+
+
+def _legal_paper_rows(step: Step, plan: Plan, form: Any, href: str) -> list[CheckRow]:
+    from prepplan.legal.massachusetts import AFFIDAVIT, AFFIDAVIT_TITLE, AGENT_TITLE, paper_dates
+
+    papers = [
+        _(
+            "%(paper)s: %(start)s to %(end)s",
+            paper=AFFIDAVIT_TITLE if code == AFFIDAVIT else AGENT_TITLE,
+            start=format_date(start),
+            end=format_date(end),
+        )
+        for code, start, end in paper_dates(plan.legal)
+    ]
+    return [CheckRow(step.title, Markup("<br>").join(papers), href)]
+
+
+# Steps whose page belongs to a feature of its own (its blueprint serves /<lang>/plan/<name>):
+# the flow counts them, links to them in order and puts them on the check page; the pages read
+# their place in the flow from position().
+SCHOOL_PROTOCOL = Step(
+    name="school-protocol",
+    title=_l("What your school will do"),
+    check_rows=_no_rows,
+    check_section=False,
+)
+CAREGIVER_PAPERS = Step(
+    name="caregiver-papers",
+    title=_l("Papers a caregiver can act on"),
+    check_rows=_legal_paper_rows,
+)
+
 STEPS: tuple[Step, ...] = (
     PARENTS,
     Step(
@@ -436,6 +473,7 @@ STEPS: tuple[Step, ...] = (
         check_section=False,
     ),
     CHILDREN,
+    SCHOOL_PROTOCOL,
     CONTACTS,
     Step(
         name="out-of-area",
@@ -467,6 +505,7 @@ STEPS: tuple[Step, ...] = (
         check_rows=_caregiver_notes_rows,
         check_section=False,
     ),
+    CAREGIVER_PAPERS,
     Step(
         name="documents",
         title=_l("Important documents"),
@@ -536,3 +575,15 @@ def next_step(name: str) -> str:
 def previous_step(name: str) -> str | None:
     index = STEP_NAMES.index(name)
     return STEP_NAMES[index - 1] if index else None
+
+
+def position(name: str) -> dict[str, Any]:
+    """Where a step stands in the flow, for a page that a feature serves itself: its number,
+    the count, and the pages before and after it."""
+    previous = previous_step(name)
+    return {
+        "step_number": step_number(name),
+        "step_count": len(STEPS),
+        "back_url": url_for("flow.step", name=previous) if previous else url_for("pages.start"),
+        "next_url": url_for("flow.step", name=next_step(name)),
+    }

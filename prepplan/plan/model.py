@@ -312,6 +312,39 @@ class Help(PlanPart):
     )
 
 
+# The papers a caregiver can act on (prepplan.legal): which form, the authority it grants, and
+# how the other parent stands. Codes only; labels are translated in prepplan/legal/forms.py.
+LEGAL_FORMS = ("ma-caregiver-affidavit", "ma-temporary-agent")
+LegalForm = Literal[LEGAL_FORMS]  # type: ignore[valid-type]
+LegalAuthority = Literal["education", "health_care", "both"]
+# M.G.L. c.190B s.5-103(c): a known, willing and able other parent must consent in writing.
+OtherParent = Literal["", "signs_too", "will_consent", "not_available"]
+MAX_LEGAL_CAREGIVERS = 2
+
+
+class LegalPapers(PlanPart):
+    """What the caregiver papers need beyond the plan (M.G.L. c.201F; c.190B s.5-103)."""
+
+    caregiver_ids: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9]{1,32}$")]] = Field(
+        default_factory=list,
+        max_length=MAX_LEGAL_CAREGIVERS,
+        description="The emergency contacts the papers name: one paper each.",
+    )
+    lives_with_children_now: bool | None = Field(
+        None, description="Whether the children live with the caregiver now (c.201F s.1)."
+    )
+    authority: LegalAuthority = "both"
+    limits: MediumText = Field("", description="Anything the caregiver may not decide.")
+    other_parent: OtherParent = ""
+    forms: list[LegalForm] = Field(
+        default_factory=list,
+        max_length=len(LEGAL_FORMS),
+        description="The papers the family chose to make.",
+    )
+    affidavit_starts: date | None = None
+    agent_starts: date | None = None
+
+
 class Plan(PlanPart):
     language: LanguageCode = Field("en", description="The language the family reads this plan in.")
     made_on: date | None = None
@@ -328,6 +361,7 @@ class Plan(PlanPart):
     copies_held_by: MediumText = ""
     help: Help = Field(default_factory=Help)
     family_code_word: ShortText = private("", description="For school pickup; kept only here.")
+    legal: LegalPapers = Field(default_factory=LegalPapers)
 
     @model_validator(mode="after")
     def _children_name_order(self) -> Plan:
@@ -350,6 +384,12 @@ class Plan(PlanPart):
     @property
     def backup_caregiver(self) -> Contact | None:
         return self.contact_by_id(self.caregiver.backup_contact_id)
+
+    @property
+    def legal_caregivers(self) -> list[Contact]:
+        """The contacts the caregiver papers name, in the family's order."""
+        found = (self.contact_by_id(contact_id) for contact_id in self.legal.caregiver_ids)
+        return [contact for contact in found if contact is not None]
 
     @property
     def cover_name(self) -> str:

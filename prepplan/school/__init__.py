@@ -47,7 +47,10 @@ def init_app(app: Flask) -> None:
     from prepplan.school import database, staff_views
     from prepplan.school.district import load_district
 
-    app.extensions["prepplan_district"] = load_district(district_file)
+    district = load_district(district_file)
+    if not district.school_inbox:
+        return  # the district publishes its protocol only (flow/protocol_views.py)
+    app.extensions["prepplan_district"] = district
     if not app.config.get("RECORD_KEYS"):
         if app.config["PREPPLAN_ENV"] == "production":
             raise ConfigError(

@@ -1,17 +1,29 @@
-"""The district file: which schools a deployment's school inbox serves.
+"""The district file: which schools a deployment's school inbox serves, and what the district
+promises families (its protocol, shown in the flow and the plan PDF: prepplan/protocol.py).
 
-A TOML file named by ``PREPPLAN_DISTRICT_FILE``::
+A TOML file named by ``PREPPLAN_DISTRICT_FILE`` (every field: docs/districts.md)::
 
     [district]
     name = "Worcester Public Schools"
+    school_inbox = true            # false: publish the protocol only, run no inbox
 
     [[schools]]
     id = "chandler-elementary"
-    name = "Chandler Elementary Community School"
+    name = "Chandler Pond Elementary School (example)"
     email = "chandler-office@example.org"   # optional, shown to families for questions
 
+    [protocol]
+    commitments = ["judicial_warrant", "bus_keeps_students", "release_to_authorized"]
+    letter_date = 2025-01-24
+    letter_url = "https://example.org/letter"
+    [protocol.phones]
+    transportation = "508-799-3152"
+    [[protocol.additions]]         # the district's own words: English, and translations
+    en = "..."
+    es = "..."
+
 A broken file stops the app at start-up with a message naming the problem: a typo must not
-send a family's update to the wrong school or to nowhere.
+send a family's update to the wrong school or to nowhere, nor a promise to no one.
 """
 
 from __future__ import annotations
@@ -20,11 +32,27 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
+import phonenumbers
+
 from prepplan.config import ConfigError
+from prepplan.i18n import SITE_LANGUAGES
+from prepplan.protocol import COMMITMENT_CODES, PHONE_LABELS, LocalText, Protocol
 
 SCHOOL_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+PROTOCOL_KEYS = {
+    "commitments",
+    "phones",
+    "letter_date",
+    "letter_url",
+    "contact_portal",
+    "contact_office",
+    "additions",
+}
+TRANSLATION_CODES = {language.code for language in SITE_LANGUAGES}
+MAX_ADDITION_LENGTH = 600  # a sentence or two: the page and the PDF section stay short
 
 
 @dataclass(frozen=True)
@@ -38,6 +66,8 @@ class School:
 class District:
     name: str
     schools: tuple[School, ...]
+    protocol: Protocol | None = None
+    school_inbox: bool = True
 
     def school(self, school_id: str) -> School | None:
         return next((s for s in self.schools if s.id == school_id), None)
@@ -74,8 +104,12 @@ def load_district(path: str | Path) -> District:
     district = data.get("district", {})
     if not isinstance(district, dict) or not str(district.get("name", "")).strip():
         raise ConfigError(f"district file {file}: [district] needs a name")
+    school_inbox = district.get("school_inbox", True)
+    if not isinstance(school_inbox, bool):
+        raise ConfigError(f"district file {file}: school_inbox must be true or false")
     schools_data = data.get("schools", [])
-    if not isinstance(schools_data, list) or not schools_data:
+    # A district that only publishes its protocol need not list its schools.
+    if not isinstance(schools_data, list) or (school_inbox and not schools_data):
         raise ConfigError(f"district file {file}: list at least one [[schools]] entry")
     schools: list[School] = []
     for number, entry in enumerate(schools_data, start=1):
@@ -99,4 +133,98 @@ def load_district(path: str | Path) -> District:
                 + ", ".join(sorted(unknown))
             )
         schools.append(School(school_id, name, str(entry.get("email", "")).strip()))
-    return District(str(district["name"]).strip(), tuple(schools))
+    protocol = None
+    if "protocol" in data:
+        protocol = _protocol(
+            data["protocol"],
+            lambda problem: ConfigError(f"district file {file}: [protocol] {problem}"),
+        )
+    return District(str(district["name"]).strip(), tuple(schools), protocol, school_inbox)
+
+
+def _protocol(section: object, error) -> Protocol:
+    """The [protocol] section, or ``error(problem)`` raised for the first thing wrong in it."""
+    if not isinstance(section, dict):
+        raise error("is not a table")
+    unknown = set(section) - PROTOCOL_KEYS
+    if unknown:
+        raise error("has unknown keys: " + ", ".join(sorted(unknown)))
+    commitments = section.get("commitments", [])
+    if not isinstance(commitments, list) or not commitments:
+        raise error("needs a list of commitments")
+    for code in commitments:
+        if code not in COMMITMENT_CODES:
+            raise error(
+                f"commitment {code!r} is not one prepplan knows; choose from: "
+                + ", ".join(COMMITMENT_CODES)
+                + " (anything else goes in [[protocol.additions]])"
+            )
+    if len(set(commitments)) != len(commitments):
+        raise error("lists a commitment twice")
+
+    phones_data = section.get("phones", {})
+    if not isinstance(phones_data, dict):
+        raise error("phones must be a table")
+    phones: dict[str, str] = {}
+    for key, typed in phones_data.items():
+        if key not in PHONE_LABELS:
+            raise error(f"phones.{key} is not known; use: " + ", ".join(PHONE_LABELS))
+        phones[key] = _e164(str(typed))
+        if not phones[key]:
+            raise error(f"phones.{key} is not a valid phone number")
+
+    letter_date = section.get("letter_date")
+    if letter_date is not None and (
+        not isinstance(letter_date, date) or isinstance(letter_date, datetime)
+    ):
+        raise error("letter_date must be a date like 2025-01-24 (no quotes)")
+    letter_url = str(section.get("letter_url", "")).strip()
+    if letter_url and not letter_url.startswith("https://"):
+        raise error("letter_url must start with https://")
+
+    additions_data = section.get("additions", [])
+    if not isinstance(additions_data, list):
+        raise error("additions must be a list of [[protocol.additions]] tables")
+    additions = tuple(
+        _addition(entry, number, error) for number, entry in enumerate(additions_data, start=1)
+    )
+    return Protocol(
+        commitments=tuple(commitments),
+        phones=phones,
+        letter_date=letter_date,
+        letter_url=letter_url,
+        contact_portal=str(section.get("contact_portal", "")).strip(),
+        contact_office=str(section.get("contact_office", "")).strip(),
+        additions=additions,
+    )
+
+
+def _e164(typed: str) -> str:
+    """The number in E.164 form (US numbers may be written without +1), or "" if it is none."""
+    try:
+        number = phonenumbers.parse(typed, "US")
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_valid_number(number):
+        return ""
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _addition(entry: object, number: int, error) -> LocalText:
+    """One of the district's own sentences: English required, translations keyed by locale."""
+    if not isinstance(entry, dict) or not str(entry.get("en", "")).strip():
+        raise error(f'addition {number} needs its English text: en = "..."')
+    unknown = set(entry) - TRANSLATION_CODES
+    if unknown:
+        raise error(
+            f"addition {number} has keys that are not site languages: "
+            + ", ".join(sorted(unknown))
+            + " (use: "
+            + ", ".join(sorted(TRANSLATION_CODES))
+            + ")"
+        )
+    texts = {code: str(text).strip() for code, text in entry.items()}
+    if any(len(text) > MAX_ADDITION_LENGTH for text in texts.values()):
+        raise error(f"addition {number} is longer than {MAX_ADDITION_LENGTH} characters")
+    english = texts.pop("en")
+    return LocalText(english, {code: text for code, text in texts.items() if text})

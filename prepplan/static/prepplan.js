@@ -1,11 +1,13 @@
 // prepplan works without JavaScript; this file only improves it.
 // 1. On a shared device, warn before an idle page deletes the family's answers.
 // 2. Move focus to the error summary so screen readers hear what to fix.
+// 3. When the server is too busy to make a PDF (503, Retry-After), try again by itself.
 (function () {
   "use strict";
   var body = document.body;
   var summary = document.querySelector("[data-autofocus]");
   if (summary) { summary.focus(); }
+  retryBusyDownloads();
 
   // An error summary link moves focus to the field itself (or the first box of a group of radio
   // buttons or checkboxes), not just scrolls to it, so the family can type the fix at once.
@@ -59,4 +61,61 @@
     document.addEventListener(name, function () { if (warning.hidden) { restart(); } }, true);
   });
   restart();
+
+  // A download button marked data-busy-retry is fetched instead of followed: a PDF is saved as
+  // usual; a busy answer shows the notice and asks again after Retry-After seconds; anything
+  // else (a form error, say) is submitted the ordinary way so the family sees that page.
+  function retryBusyDownloads() {
+    var maxAttempts = 12;
+    document.addEventListener("submit", function (event) {
+      var button = event.submitter;
+      var form = event.target;
+      if (!button || !button.hasAttribute("data-busy-retry") || form.dataset.plainSubmit) {
+        return;
+      }
+      event.preventDefault();
+      var notice = document.getElementById("busy-notice");
+      var method = (form.getAttribute("method") || "get").toUpperCase();
+      var action = button.getAttribute("formaction") || form.getAttribute("action");
+      var fields = new URLSearchParams(new FormData(form));
+      var url = method === "GET" ? action + "?" + fields.toString() : action;
+      var options = { method: method, credentials: "same-origin" };
+      if (method !== "GET") { options.body = fields; }
+      button.disabled = true;
+
+      function submitPlainly() {
+        button.disabled = false;
+        form.dataset.plainSubmit = "1";
+        form.requestSubmit(button);
+        delete form.dataset.plainSubmit;
+      }
+
+      function attempt(number) {
+        fetch(url, options).then(function (response) {
+          var disposition = response.headers.get("Content-Disposition") || "";
+          if (response.status === 503 && number < maxAttempts) {
+            if (notice) { notice.hidden = false; }
+            var seconds = parseInt(response.headers.get("Retry-After"), 10) || 5;
+            setTimeout(function () { attempt(number + 1); }, Math.min(seconds, 30) * 1000);
+          } else if (response.ok && disposition.indexOf("attachment") === 0) {
+            var name = (disposition.match(/filename="([^"]+)"/) || [])[1] || "download.pdf";
+            return response.blob().then(function (blob) {
+              var link = document.createElement("a");
+              link.href = URL.createObjectURL(blob);
+              link.download = name;
+              document.body.appendChild(link);
+              link.click();
+              link.remove();
+              setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
+              if (notice) { notice.hidden = true; }
+              button.disabled = false;
+            });
+          } else {
+            submitPlainly();
+          }
+        }).catch(submitPlainly);
+      }
+      attempt(1);
+    });
+  }
 }());

@@ -1,0 +1,221 @@
+"""Helper mode in a real Chromium: two families back to back on one browser profile, and
+nothing of the first is found in the second's pages, in the history or in the profile's files
+(cache, session, history databases)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.servers import CHROMIUM, CHROMIUM_ARGS, gunicorn, production_env
+
+pytestmark = pytest.mark.browser
+
+PIN = "2468"
+FIRST = {
+    "given": "Marisol",
+    "family": "Quenteh",
+    "child": "Yaritza",
+    "contact": "Eusebia",
+    "phone": "508 555 0177",
+}
+SECOND = {
+    "given": "Bento",
+    "family": "Farias",
+    "child": "Ilda",
+    "contact": "Joaquina",
+    "phone": "508 555 0188",
+}
+# How the first family's words could appear anywhere: typed, formatted, in URLs.
+FIRST_MARKERS = ("Marisol", "Quenteh", "Yaritza", "Eusebia", "5550177", "555-0177", "555 0177")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    database = f"sqlite:///{tmp_path_factory.mktemp('db')}/prepplan.sqlite"
+    with gunicorn(production_env(DATABASE_URL=database, PREPPLAN_EVENT_PIN=PIN)) as running:
+        yield running.url
+    for marker in FIRST_MARKERS:
+        assert marker not in running.log
+
+
+def submit(page) -> None:
+    page.click("#step-form button[type=submit]")
+    page.wait_for_load_state("load")
+
+
+def first_family_marker_in(text: str) -> list[str]:
+    return [marker for marker in FIRST_MARKERS if marker in text]
+
+
+def walk(page, base: str, lang: str, family: dict, seen: list[str]) -> None:
+    """One family's plan from the language chooser to the results page; every page's HTML is
+    kept in ``seen``."""
+
+    def keep() -> None:
+        page.wait_for_load_state("load")
+        seen.append(page.content())
+
+    page.goto(f"{base}/")
+    keep()
+    page.click(f'a[href="/{lang}/"]')
+    keep()
+    page.click(f'a[href="/{lang}/plan/parents"]')
+    page.click("#add-item")
+    keep()
+    page.fill("#given_name", family["given"])
+    page.fill("#family_name", family["family"])
+    page.fill("#phones-0-number", family["phone"])
+    submit(page)
+    keep()
+    submit(page)
+    submit(page)
+    page.click("#add-item")
+    keep()
+    page.fill("#given_name", family["child"])
+    page.fill("#date_of_birth", "21/10/2015")
+    submit(page)
+    submit(page)
+    page.click("#add-item")
+    keep()
+    page.fill("#given_name", family["contact"])
+    page.fill("#phones-0-number", "(508) 555-0123")
+    page.check("#may_pick_up")
+    submit(page)
+    submit(page)
+    submit(page)
+    page.check("#primary_contact_id-0")
+    submit(page)
+    for _ in range(5):
+        keep()
+        submit(page)
+    assert page.url.endswith(f"/{lang}/plan/done")
+    keep()
+
+
+def test_two_families_back_to_back_share_nothing(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path / "profile"
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            accept_downloads=True,
+        )
+        page = context.new_page()
+
+        # The helper turns helper mode on, with the event's PIN.
+        page.goto(f"{server}/en/helpers")
+        page.fill("#pin", "0000")
+        page.click("#helper-on")
+        assert "pin=wrong" in page.url
+        assert not [c for c in context.cookies() if c["name"] == "pp_helper"]
+        page.fill("#pin", PIN)
+        page.click("#helper-on")
+        assert page.url == f"{server}/"
+
+        first_pages: list[str] = []
+        walk(page, server, "es", FIRST, first_pages)
+        # Helper mode showed Spanish first and the English beneath, on every page.
+        assert [i for i, html in enumerate(first_pages[1:]) if "helper-en" not in html] == []
+        assert any(
+            'Guardar y continuar<span class="helper-en" lang="en" dir="ltr">'
+            "Save and continue</span>" in html
+            for html in first_pages
+        )
+        assert any("Marisol" in html for html in first_pages)  # the markers were really there
+        with page.expect_download() as download:
+            page.click(".options-form button[type=submit]")
+        assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
+
+        # Finish and clear: back at the language chooser, only the helper's marker left.
+        page.click("#helper-finish")
+        page.wait_for_url(f"{server}/")
+        assert [c["name"] for c in context.cookies()] == ["pp_helper"]
+        assert page.locator("#helper-finish").is_visible()  # still in helper mode
+
+        # The history: going back shows nothing of the first family.
+        for _ in range(12):
+            page.go_back(wait_until="load")
+            page.wait_for_load_state("load")
+            page.wait_for_timeout(150)  # helper.js replaces an old page at once
+            html = page.content()
+            assert first_family_marker_in(html) == [], page.url
+            assert (
+                first_family_marker_in(
+                    page.evaluate(
+                        "Array.from(document.querySelectorAll('input, textarea'))"
+                        ".map(e => e.value).join(' ')"
+                    )
+                )
+                == []
+            )
+        page.goto(f"{server}/")
+
+        # The second family, in another language, on the same browser.
+        second_pages: list[str] = []
+        walk(page, server, "pt-BR", SECOND, second_pages)
+        for html in second_pages:
+            assert first_family_marker_in(html) == []
+        assert any("Bento" in html for html in second_pages)
+        page.click("#helper-finish")
+        page.wait_for_url(f"{server}/")
+        context.close()
+
+    # The profile on disk: cache, history, session and cookie files hold nothing of the first
+    # family (nor of the second, after its own clear). Text is searched as UTF-8 and UTF-16.
+    found = []
+    for path in profile.rglob("*"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        for marker in (*FIRST_MARKERS, "Bento", "Farias", "Joaquina"):
+            if marker.encode() in data or marker.encode("utf-16-le") in data:
+                found.append((str(path.relative_to(profile)), marker))
+    assert found == []
+
+
+def test_the_idle_limit_in_helper_mode_is_short(server):
+    """The page says so, and counts down from the helper's limit (default 5 minutes)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{server}/es/helpers")
+        page.fill("#pin", PIN)
+        page.click("#helper-on")
+        page.goto(f"{server}/es/")
+        assert page.get_attribute("body", "data-idle-minutes") == "5"
+        assert page.get_attribute("body", "data-cleared-url") == "/es/helpers/idle"
+        assert re.search(r"\b5 minutos\b", page.content())
+        browser.close()
+
+
+@pytest.mark.parametrize("slug", ["es", "ar"])
+def test_the_kit_page_and_helper_mode_pages_pass_axe(server, slug):
+    """WCAG 2.2 A/AA (axe-core) on the helpers' page and on pages in helper mode, where every
+    English line is marked lang="en"."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_accessibility import violations
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 360, "height": 800}).new_page()
+        found = {}
+        page.goto(f"{server}/{slug}/helpers")
+        found["kit"] = violations(page)
+        page.fill("#pin", PIN)
+        page.click("#helper-on")
+        for path in ("helpers", "", "plan/parents/0", "plan/contacts/0"):
+            page.goto(f"{server}/{slug}/{path}")
+            found[path or "start"] = violations(page)
+        browser.close()
+    assert {name: problems for name, problems in found.items() if problems} == {}
