@@ -8,7 +8,8 @@ import threading
 from flask_babel import force_locale, gettext
 
 from prepplan.documents.capacity import EXTENSION
-from tests.test_school_inbox import choices_from, give_plan, preview
+from tests.conftest import plant_plan as give_plan
+from tests.test_school_inbox import choices_from, preview
 
 BUSY_TITLE = "The site is busy"
 PLAN_SAFE = "Your plan is safe: nothing you typed was lost. Try again in a moment."

@@ -15,10 +15,11 @@ from weasyprint import HTML
 from prepplan.config import ConfigError
 from prepplan.documents import pdf as pdf_helper
 from prepplan.documents.plan_pdf import render_plan_html, render_plan_pdf
-from prepplan.i18n import SITE_LANGUAGES, format_phone
+from prepplan.i18n import SITE_LANGUAGES
+from prepplan.phones import for_reader as format_phone
 from prepplan.protocol import FALLBACK_CODES, PHONE_LABELS, STATEMENTS
 from prepplan.school.district import load_district
-from tests.test_school_inbox import give_plan
+from tests.conftest import plant_plan as give_plan
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT = ROOT / "examples" / "district.toml"

@@ -20,8 +20,8 @@ from pypdf.generic import NameObject, NumberObject
 
 from prepplan.documents.pdf import PRINT_STYLESHEETS, render_pdf
 from prepplan.documents.plan_pdf import PAPER_SIZES, Paper, page_css
-from prepplan.flow.choices import DOCUMENT_KIND_LABELS
 from prepplan.i18n import SiteLanguage, document_language
+from prepplan.plan.vocabulary import DOCUMENT_KIND_LABELS
 
 PaperKind = Literal["plan", "school-form"]
 PAPER_STYLESHEETS = (*PRINT_STYLESHEETS, "print/paper.css")
