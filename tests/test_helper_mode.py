@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from prepplan import plan_state as state
 from prepplan.helper_mode import CLOSE, MARKER_COOKIE, OPEN, finish_bilingual_html
-from prepplan.i18n import BY_SLUG, SITE_LANGUAGES
+from prepplan.i18n import BY_SLUG, SITE_LANGUAGES, language_name
 from tests.walk import FlowWalker
 
 SLUGS = [language.slug for language in SITE_LANGUAGES]
@@ -175,6 +175,8 @@ def test_no_helper_page_paper_or_flyer_shows_an_untranslated_string(make_app, tm
         [lang.native_name for lang in SITE_LANGUAGES]
         + [lang.english_name for lang in SITE_LANGUAGES]
         + [Locale.parse(lang.code).get_display_name("es") for lang in SITE_LANGUAGES]
+        # our own names of the languages (translations/es/formats.toml)
+        + [language_name(lang.code.split("_")[0], "es") for lang in SITE_LANGUAGES]
         + [
             "PDF",
             "QR",

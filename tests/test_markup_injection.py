@@ -45,7 +45,15 @@ def _inject_everywhere(plan) -> bytes:
             isinstance(value, str)
             and key not in NOT_FREE_TEXT
             # an e-mail must be one (the model refuses anything else), and dates are dates
-            and key not in ("date_of_birth", "made_on", "format", "email")
+            and key
+            not in (
+                "date_of_birth",
+                "made_on",
+                "format",
+                "email",
+                "affidavit_starts",
+                "agent_starts",
+            )
         ):
             return INJECTED
         return value

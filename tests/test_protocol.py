@@ -363,7 +363,8 @@ def test_the_card_line_fits_on_each_childs_card(app, example_plan, code):
             for box in walk(page._page_box)
             if box.element_tag == "div"
             and box.element.get("class") == "card"
-            and type(box).__name__ == "BlockBox"
+            # cards are inline blocks (laid out in rows): the card itself, not its line box
+            and type(box).__name__ in ("BlockBox", "InlineBlockBox")
         ]
         for card in cards:
             lines = [
