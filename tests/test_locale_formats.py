@@ -12,7 +12,7 @@ from babel import Locale
 from babel.dates import get_date_format, get_month_names
 
 from prepplan.i18n import SITE_LANGUAGES, format_date, format_list, language_name
-from prepplan.locale_formats import locale_formats, parse_typed_date
+from prepplan.locale_formats import locale_formats, parse_typed_date, typed_date
 from prepplan.plan.model import PERSON_LANGUAGES
 from tests.walk import FlowWalker
 
@@ -87,6 +87,36 @@ def test_typed_dates_other_orders_and_mistakes():
     assert parse_typed_date("10/21/2019", "es") is None  # month 21
     assert parse_typed_date("21/10/19", "es") is None  # which century?
     assert parse_typed_date("21 oct 2019", "es") is None
+
+
+INVISIBLE_MARKS = re.compile("[\u200e\u200f\u061c\u2066-\u2069]")
+
+
+def date_box_value(page: str) -> str:
+    field = re.search(r'<input[^>]*name="date_of_birth"[^>]*>', page).group(0)
+    return unescape(re.search(r'value="([^"]*)"', field).group(1))
+
+
+@pytest.mark.parametrize("typed", ["9/4/2015", "9\u200f/4\u200f/2015", "\u20669/4/2015\u2069"])
+def test_the_arabic_date_box_holds_no_invisible_direction_marks(client, typed):
+    """Arabic's own short date carries right-to-left marks; inside the left-to-right date box
+    they showed "9/4/2015" as "92015/4/", and a parent could "fix" it into a wrong date. The box
+    shows digits and slashes only, and the date typed comes back as the same day."""
+    assert INVISIBLE_MARKS.search(typed_date(date(2015, 4, 9), "ar")) is None
+    walker = FlowWalker(client, "ar")
+    walker.post("children/0", {"given_name": "سارة", "date_of_birth": typed})
+    assert walker.plan().children[0].date_of_birth == date(2015, 4, 9)
+    shown = date_box_value(client.get("/ar/plan/children/0").get_data(as_text=True))
+    assert shown == "9/4/2015"
+    # typed again as shown, it is still the same day
+    walker.post("children/0", {"given_name": "سارة", "date_of_birth": shown})
+    assert walker.plan().children[0].date_of_birth == date(2015, 4, 9)
+    # a mistake comes back as typed, less the marks
+    wrong = client.post(
+        "/ar/plan/children/0",
+        data={"given_name": "سارة", "date_of_birth": "31\u200f/31\u200f/2015"},
+    )
+    assert date_box_value(wrong.get_data(as_text=True)) == "31/31/2015"
 
 
 def test_the_date_field_asks_in_the_family_letters(client):
