@@ -3,6 +3,7 @@ names come from translations/<locale>/formats.toml, so a Babel upgrade cannot ch
 
 These would have caught Babel 2.19 dropping Haitian Creole ("2012 M05 5", raw codes, no "ak")."""
 
+import io
 import re
 from datetime import date
 from html import unescape
@@ -14,6 +15,7 @@ from babel.dates import get_date_format, get_month_names
 from prepplan.i18n import SITE_LANGUAGES, format_date, format_list, language_name
 from prepplan.locale_formats import locale_formats, parse_typed_date, typed_date
 from prepplan.plan.model import PERSON_LANGUAGES
+from prepplan.plan.planfile import dump_plan
 from tests.walk import FlowWalker
 
 DAY = date(2012, 5, 5)
@@ -87,6 +89,66 @@ def test_typed_dates_other_orders_and_mistakes():
     assert parse_typed_date("10/21/2019", "es") is None  # month 21
     assert parse_typed_date("21/10/19", "es") is None  # which century?
     assert parse_typed_date("21 oct 2019", "es") is None
+
+
+# language: (the date field's hint, in the family's words, and 9 April 2015 typed in its order)
+HINTS = {
+    "en": ("mm/dd/yyyy", "4/9/2015"),
+    "es": ("dd/mm/aaaa", "9/4/2015"),
+    "pt_BR": ("dd/mm/aaaa", "9/4/2015"),
+    "ht": ("jj/mm/aaaa", "9/4/2015"),
+    "vi": ("ngày/tháng/năm", "9/4/2015"),
+    "zh_Hans": ("年/月/日", "2015/4/9"),
+    "ar": ("يوم\u200e/شهر\u200e/سنة", "9/4/2015"),
+    "kea": ("dd/mm/aaaa", "9/4/2015"),
+}
+# 9 April 2015 in words, as the check page repeats it
+IN_WORDS = {
+    "en": "April 9, 2015",
+    "es": "9 de abril de 2015",
+    "pt_BR": "9 de abril de 2015",
+    "ht": "9 avril 2015",
+    "vi": "9 tháng 4, 2015",
+    "zh_Hans": "2015年4月9日",
+    "ar": "9 أبريل 2015",
+    "kea": "9 di Abril di 2015",
+}
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_the_date_field_says_its_order_before_typing_and_the_check_page_says_it_in_words(
+    code, client
+):
+    """A swapped day and month is seen: the order is said before the family types (in their
+    words, tied to the box for a screen reader), and the check page writes the month out."""
+    hint, typed = HINTS[code]
+    step = unescape(client.get(f"/{SLUG[code]}/plan/children/0").get_data(as_text=True))
+    box = re.search(r'<input[^>]*name="date_of_birth"[^>]*>', step).group(0)
+    assert 'aria-describedby="date_of_birth-hint"' in box
+    said = re.search(r'<p class="hint" id="date_of_birth-hint">(.*?)</p>', step, re.S).group(1)
+    assert f"\u2066{hint}\u2069" in said
+    if code != "en":
+        assert "yyyy" not in said, "the hint is in the family's words"
+    walker = FlowWalker(client, SLUG[code])
+    walker.post("children/0", {"given_name": "Ana", "date_of_birth": typed})
+    assert walker.plan().children[0].date_of_birth == date(2015, 4, 9)
+    check = unescape(client.get(f"/{SLUG[code]}/plan/check").get_data(as_text=True))
+    assert IN_WORDS[code] in check
+
+
+@pytest.mark.parametrize("code", ["es", "ar"])
+def test_the_caregiver_papers_start_dates_say_their_order_too(code, client, example_plan):
+    client.post(
+        "/en/plan/upload",
+        data={"plan_file": (io.BytesIO(dump_plan(example_plan)), "family-plan.json")},
+        content_type="multipart/form-data",
+    )
+    page = unescape(client.get(f"/{SLUG[code]}/plan/caregiver-papers").get_data(as_text=True))
+    for name in ("affidavit_starts", "agent_starts"):
+        box = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+        assert f"{name}-hint" in box
+        hint = re.search(rf'<p class="hint" id="{name}-hint">(.*?)</p>', page, re.S).group(1)
+        assert HINTS[code][0] in hint
 
 
 INVISIBLE_MARKS = re.compile("[\u200e\u200f\u061c\u2066-\u2069]")
