@@ -5,7 +5,9 @@ One policy everywhere:
 - the translation, then the English (or English first, when asked for);
 - English once only when the two are the same (no catalog entry yet, or an English reader);
 - the English marked ``lang="en"`` (and ``dir="ltr"``), so screen readers and hyphenation
-  read it as English and right-to-left pages keep it in order.
+  read it as English and right-to-left pages keep it in order;
+- English first means an English document (the school form): there the translation carries its
+  own ``lang`` (and ``dir``), since the document's language no longer says it.
 """
 
 from __future__ import annotations
@@ -16,17 +18,31 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from prepplan.i18n import SiteLanguage, site_language
+
 _TRANSLATED = Markup('<span class="tr">{}</span>')
+_TRANSLATED_IN = Markup('<span class="tr" lang="{}" dir="{}">{}</span>')
 _ENGLISH = Markup('<span class="en" lang="en" dir="ltr">{}</span>')
 
 
-def pair(translated: object, english: object, *, english_first: bool = False) -> Markup:
-    """The two renderings of one text, the second beneath the first (see the stylesheets)."""
+def pair(
+    translated: object,
+    english: object,
+    *,
+    english_first: bool = False,
+    language: SiteLanguage | None = None,
+) -> Markup:
+    """The two renderings of one text, the second beneath the first (see the stylesheets).
+    ``language``: the translation's, marked on it (for documents whose own language is English)."""
     translated, english = str(translated), str(english)
     if translated == english:
         # Said once: as the office's English on the school form, as plain text elsewhere.
         return _ENGLISH.format(english) if english_first else escape(translated)
-    parts = [_TRANSLATED.format(translated), _ENGLISH.format(english)]
+    if language is None:
+        translated_part = _TRANSLATED.format(translated)
+    else:
+        translated_part = _TRANSLATED_IN.format(language.html_lang, language.direction, translated)
+    parts = [translated_part, _ENGLISH.format(english)]
     if english_first:
         parts.reverse()
     return Markup(" ").join(parts)
@@ -41,7 +57,8 @@ def rendered(
         return _ENGLISH.format(translated) if english_first else escape(translated)
     with force_locale("en"):
         source = render()
-    return pair(translated, source, english_first=english_first)
+    language = site_language(str(get_locale())) if english_first else None
+    return pair(translated, source, english_first=english_first, language=language)
 
 
 def both(

@@ -133,9 +133,16 @@ def language_name(code: str, locale: str) -> str | None:
 # --- typed dates ------------------------------------------------------------------------------
 
 
+def without_direction_marks(text: str) -> str:
+    """``text`` without invisible direction marks: inside a left-to-right date box they only
+    move the digits around on screen (an Arabic "9/4/2015" showed as "92015/4/")."""
+    return _DIRECTION_MARKS.sub("", text)
+
+
 def typed_date(value: date, locale: str) -> str:
     """A date as the date field shows it: the locale's order, slashes, a four-digit year
-    (4/3/2015 in English)."""
+    (4/3/2015 in English), digits and slashes only: never a direction mark, whatever the
+    locale's own date patterns hold (Arabic's short date has them)."""
     parts = {"d": str(value.day), "m": str(value.month), "y": f"{value.year:04d}"}
     return "/".join(parts[letter] for letter in locale_formats(locale).typed_order)
 
@@ -154,7 +161,7 @@ def parse_typed_date(text: str, locale: str) -> date | None:
     script's digits), or as ISO ``2019-10-21`` anywhere; None when it is not a real date.
 
     The year must have four digits: "21/10/19" could be 1919 or 2019."""
-    text = _DIRECTION_MARKS.sub("", text).strip()
+    text = without_direction_marks(text).strip()
     numbers = re.findall(r"\d+", text)
     if len(numbers) != 3 or re.search(r"[^\d\s./\-]", text):
         return None

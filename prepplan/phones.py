@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import phonenumbers
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from prepplan.plan.model import Phone, readable_phone
 
@@ -51,6 +52,14 @@ def for_reader(e164_or_typed: str, language: str | None = None) -> str:
     if number.country_code == 1 and reader.split("_")[0] in ("en", "es"):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def kept_whole(number: str) -> Markup:
+    """A phone number for a web page: it moves to the next line whole, and only when one line
+    cannot hold it (200% text on a 320 px screen) does it wrap, between its groups, never inside
+    one. Left alone, Chromium broke "+1 508-555-0100" after a hyphen on the Arabic check page."""
+    groups = (Markup('<span class="unbroken">{}</span>').format(g) for g in number.split(" "))
+    return Markup('<span class="phone-number">{}</span>').format(Markup(" ").join(groups))
 
 
 def export_cell(e164: str, typed: str) -> str:

@@ -258,3 +258,57 @@ def test_the_school_preview_fits_a_320_pixel_screen_at_200_percent_text(
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 320, (lang, text_size, width)
     context.close()
+
+
+def test_arabic_check_page_lays_childrens_rows_out_right_to_left(server, browser):
+    """At phone width, in Arabic: each child's name and answers start at the right edge, the
+    date of birth (read first) sits right of the school, and "Change" is on the left."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{server}/ar/plan/upload")
+    page.set_input_files("#plan_file", str(ROOT / "examples" / "family-plan.json"))
+    page.click("main form button[type=submit]")
+    page.goto(f"{server}/ar/plan/check")
+    rows = page.locator("#missing-children + dl .check-row").all()
+    assert len(rows) == 2
+    text_right = (
+        "e => { const r = document.createRange(); r.selectNodeContents(e);"
+        " return r.getBoundingClientRect().right }"
+    )
+    for row in rows:
+        box = row.bounding_box()
+        right = box["x"] + box["width"]
+        # the text itself, not only its box, starts at the right edge
+        for part in (row.locator("dt"), row.locator("dd").first):
+            assert abs(part.evaluate(text_right) - right) < 2
+        value, change = row.locator("dd").first.bounding_box(), row.locator(".check-change")
+        change_box = change.bounding_box()
+        assert change_box["x"] + change_box["width"] <= value["x"]
+        # inside the answers too: the first answer (the date of birth) is right of the school
+        born, school = row.locator("dd").first.locator("span").all()[:2]
+        assert born.bounding_box()["x"] > school.bounding_box()["x"]
+    context.close()
+
+
+def test_arabic_check_page_breaks_phone_numbers_only_at_their_spaces(server, browser):
+    """At 360 px a second number after "و" did not fit: Chromium broke it after a hyphen
+    ("+1 508-555-" / "0100"). A number moves to the next line whole."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(f"{server}/ar/plan/upload")
+    page.set_input_files("#plan_file", str(ROOT / "examples" / "family-plan.json"))
+    page.click("main form button[type=submit]")
+    page.goto(f"{server}/ar/plan/check")
+    numbers = page.locator(".check-row dd .ltr").all()
+    pieces = [
+        number.evaluate(
+            "e => { const r = document.createRange(); r.selectNodeContents(e);"
+            " const tops = [...r.getClientRects()].map(b => Math.round(b.top));"
+            " return [e.textContent, new Set(tops).size] }"
+        )
+        for number in numbers
+    ]
+    phones = [(text, lines) for text, lines in pieces if text.startswith("+1 ")]
+    assert len(phones) >= 6
+    assert [text for text, lines in phones if lines != 1] == []
+    context.close()

@@ -87,3 +87,28 @@ def test_headers_get_the_scope_their_html_gives(app, example_plan):
         pdf = pikepdf.open(io.BytesIO(render_plan_pdf(example_plan, language="en")))
     scopes = [scope_of(e) for e in struct_elements(pdf) if e.get("/S") == "/TH"]
     assert scopes.count("/Row") > 5 and scopes.count("/Column") > 5
+
+
+@pytest.mark.parametrize("language", SITE_LANGUAGES, ids=lambda lang: lang.code)
+def test_school_form_is_english_with_the_family_language_marked(app, example_plan, language):
+    """The school form is an English office form: /Lang en, and each line in the family's
+    language carries its own language (and direction), so a screen reader switches voice."""
+    from prepplan.school.printable import render_school_form, render_school_form_html
+    from prepplan.school.record import school_updates_from_plan
+
+    updates = school_updates_from_plan(
+        example_plan, submitted_by="María", family_language=language.code
+    )
+    with app.test_request_context("/"):
+        html = render_school_form_html(updates)
+        pdf = pikepdf.open(io.BytesIO(render_school_form(updates)))
+    assert str(pdf.Root.Lang) == "en"
+    if language.code == "en":
+        return
+    family_spans = re.findall(rf'<span class="tr" lang="{language.html_lang}" dir="(\w+)"', html)
+    assert len(family_spans) > 20, "the family's language is marked beside the English"
+    assert set(family_spans) == {language.direction}
+    marked_in_pdf = sum(
+        1 for e in struct_elements(pdf) if str(e.get("/Lang", "")) == language.html_lang
+    )
+    assert marked_in_pdf >= len(family_spans)

@@ -48,6 +48,7 @@ from prepplan.locale_formats import (
     typed_date,
     typed_date_example,
     typed_date_hint,
+    without_direction_marks,
 )
 from prepplan.plan.model import (
     LONG_TEXT,
@@ -128,7 +129,8 @@ class PhoneField(Field):
 
     def _value(self) -> str:
         if self.raw_data:
-            return self.raw_data[0]
+            # What was typed comes back as typed, less the marks a paste can carry.
+            return without_direction_marks(self.raw_data[0])
         return self.data.number if isinstance(self.data, Phone) else ""
 
     def process_formdata(self, valuelist) -> None:
@@ -198,7 +200,8 @@ class LocaleDateField(Field):
 
     def _value(self) -> str:
         if self.raw_data:
-            return self.raw_data[0]
+            # What was typed comes back as typed, less the marks a paste can carry.
+            return without_direction_marks(self.raw_data[0])
         if isinstance(self.data, date):
             return typed_date(self.data, str(get_locale()))
         return ""

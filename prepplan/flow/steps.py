@@ -105,7 +105,8 @@ def shown(value: Any) -> str:
     """An answer as the check page shows it, by its type: phone numbers formatted for the reader
     and kept left to right, dates in the reader's language, the family's text isolated."""
     if isinstance(value, Phone):
-        return isolate(phones.for_reader(phones.best_form(value.e164, value.number)), "ltr")
+        number = phones.for_reader(phones.best_form(value.e164, value.number))
+        return isolate(phones.kept_whole(number), "ltr")
     if isinstance(value, list) and all(isinstance(item, Phone) for item in value):
         return format_list(shown(item) for item in value)
     if isinstance(value, date):
