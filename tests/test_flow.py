@@ -300,3 +300,21 @@ def test_a_contacts_home_address_is_kept_and_shown_for_checking(client, example_
     assert carmen.address in listing and carmen.address in check
     form = client.get("/en/plan/contacts/0").get_data(as_text=True)
     assert "Street, town and ZIP code." in form and f"{carmen.address}</textarea>" in form
+
+
+def test_text_over_the_limit_is_kept_whole_and_flagged_never_cut(client):
+    pasted = "Peanuts, tree nuts and shellfish. " * 300  # 10,200 characters
+    pasted = pasted[:10_000]
+    response = client.post("/en/plan/children/0", data={"given_name": "Inés", "allergies": pasted})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'href="#allergies"' in page
+    assert "Use 1000 characters or fewer." in page
+    box = re.search(r'<textarea[^>]*id="allergies"[^>]*>(.*?)</textarea>', page, re.S)
+    assert box and box.group(1).strip() == pasted.strip()
+    assert FlowWalker(client, "en").plan().children == []
+    # The limit is said before typing, and the live count's words come from the server.
+    assert 'id="allergies-limit"' in page and "Up to 1000 characters" in page
+    assert 'data-count-message="{count} of 1000 characters"' in page
+    for path in ("children/0", "contacts/0", "parents/0", "caregiver", "caregiver-notes", "help"):
+        assert "maxlength" not in client.get(f"/en/plan/{path}").get_data(as_text=True), path
