@@ -318,3 +318,33 @@ def test_text_over_the_limit_is_kept_whole_and_flagged_never_cut(client):
     assert 'data-count-message="{count} of 1000 characters"' in page
     for path in ("children/0", "contacts/0", "parents/0", "caregiver", "caregiver-notes", "help"):
         assert "maxlength" not in client.get(f"/en/plan/{path}").get_data(as_text=True), path
+
+
+def test_adding_a_contact_from_the_caregiver_page_keeps_what_was_typed(client):
+    walker = FlowWalker(client, "en")
+    page = client.get("/en/plan/caregiver").get_data(as_text=True)
+    assert 'name="add_to" value="contacts"' in page  # a button of the form, not a link
+    response = walker.post(
+        "caregiver", {"where_children_stay": "With Tía Carmen, 12 Main St", "add_to": "contacts"}
+    )
+    assert response.headers["Location"] == "/en/plan/contacts/0?back=caregiver"
+    assert walker.plan().caregiver.where_children_stay == "With Tía Carmen, 12 Main St"
+
+    response = walker.post(
+        "contacts/0?back=caregiver",
+        {"given_name": "Carmen", "relationship": "aunt_uncle", "phones-0-number": "508 555 0142"},
+    )
+    assert response.headers["Location"] == "/en/plan/caregiver"
+    page = client.get("/en/plan/caregiver").get_data(as_text=True)
+    assert "With Tía Carmen, 12 Main St" in page and "Carmen" in page
+
+
+def test_adding_a_contact_with_a_mistake_on_the_page_keeps_it_and_says_so(client):
+    too_long = "A long answer about where they stay. " * 20  # over 300 characters
+    response = client.post(
+        "/en/plan/caregiver", data={"where_children_stay": too_long, "add_to": "contacts"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Use 300 characters or fewer." in page
+    assert too_long.strip() in page

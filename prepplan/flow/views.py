@@ -21,6 +21,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from wtforms import RadioField
+from wtforms.validators import Optional
 
 from prepplan import plan_state
 from prepplan.flow import forms
@@ -183,7 +185,24 @@ def step(name: str) -> Any:
         form = step.make_form(plan)
         if switching_language():
             return _render_step(step, form, errors=[], plan=plan, switchable=True)
+        adding_to = GROUPS.get(request.form.get("add_to", ""))
+        if adding_to is not None:
+            # "Add someone new" (caregiver.html) saves the page and goes to the new entry's form.
+            # A choice not made yet is no error then: the new person may be the one to choose.
+            for field in form:
+                if isinstance(field, RadioField):
+                    field.validators = [Optional()]
         if form.validate() and _save(_apply(plan, **step.changes(plan, form))):
+            if adding_to is not None:
+                return redirect(
+                    url_for(
+                        "flow.group_item",
+                        group_name=adding_to.name,
+                        index=len(adding_to.items(plan)),
+                        back=name,
+                        **_keep_from(),
+                    )
+                )
             return _after_save(name)
     else:
         form = step.loaded_form(plan)
@@ -248,6 +267,10 @@ def group_item(group_name: str, index: int) -> Any:
             else:
                 items[index] = item
             if _save(_apply(plan, **{group.attribute: items})):
+                # Came from a step's "Add someone new": back to that step, its answers kept.
+                back = request.args.get("back", "")
+                if back in FORM_STEPS:
+                    return redirect(url_for("flow.step", name=back, **_keep_from()))
                 return redirect(url_for("flow.step", name=group.name, **_keep_from()))
     else:
         # A new person reads the family's language unless the family says otherwise.
