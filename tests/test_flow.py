@@ -348,3 +348,46 @@ def test_adding_a_contact_with_a_mistake_on_the_page_keeps_it_and_says_so(client
     assert response.status_code == 200
     assert "Use 300 characters or fewer." in page
     assert too_long.strip() in page
+
+
+def _loaded_from(page: str) -> str:
+    found = re.search(r'name="loaded_from" value="([^"]+)"', page)
+    assert found, "the entry form carries what it was made from"
+    return found.group(1)
+
+
+def test_adding_a_child_in_two_tabs_keeps_both_children(client):
+    first_tab = client.get("/en/plan/children/0").get_data(as_text=True)
+    second_tab = client.get("/en/plan/children/0").get_data(as_text=True)
+    assert _loaded_from(first_tab) == _loaded_from(second_tab) == "new"
+    for name in ("Inés", "Mateo"):
+        response = client.post(
+            "/en/plan/children/0", data={"given_name": name, "loaded_from": "new"}
+        )
+        assert response.status_code == 302
+    assert [c.given_name for c in FlowWalker(client, "en").plan().children] == ["Inés", "Mateo"]
+
+
+def test_changing_an_entry_changed_in_another_tab_says_so_instead_of_overwriting(client):
+    walker = FlowWalker(client, "en")
+    walker.post("children/0", {"given_name": "Inés", "allergies": "Peanuts"})
+    first_tab = _loaded_from(client.get("/en/plan/children/0").get_data(as_text=True))
+    walker.post("children/0", {"given_name": "Inés", "allergies": "Peanuts and shellfish"})
+
+    response = client.post(
+        "/en/plan/children/0",
+        data={"given_name": "Inés", "allergies": "None", "loaded_from": first_tab},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "changed in another tab or window" in page
+    assert re.search(r'id="allergies"[^>]*>\s*None</textarea>', page)  # this tab's text stays
+    assert walker.plan().children[0].allergies == "Peanuts and shellfish"
+
+    # Saving again, knowing, keeps this tab's answers.
+    response = client.post(
+        "/en/plan/children/0",
+        data={"given_name": "Inés", "allergies": "None", "loaded_from": _loaded_from(page)},
+    )
+    assert response.status_code == 302
+    assert walker.plan().children[0].allergies == "None"
