@@ -391,3 +391,14 @@ def test_changing_an_entry_changed_in_another_tab_says_so_instead_of_overwriting
     )
     assert response.status_code == 302
     assert walker.plan().children[0].allergies == "None"
+
+
+def test_the_check_page_shows_each_a_number_behind_a_show_control(client, example_plan):
+    FlowWalker(client, "en").walk(example_plan)
+    page = client.get("/en/plan/check").get_data(as_text=True)
+    revealed = re.findall(r"<details class=\"reveal\"><summary>Show(.*?)</details>", page, re.S)
+    with_numbers = [g for g in example_plan.guardians if g.a_number]
+    assert len(revealed) == len(with_numbers) >= 1
+    assert "A123-456-789" in revealed[0]
+    assert page.count("A123-456-789") == 1  # only inside the control
+    assert "girasol" not in page  # the code word is never repeated on screen
