@@ -324,6 +324,10 @@ def test_adding_a_contact_from_the_caregiver_page_keeps_what_was_typed(client):
     walker = FlowWalker(client, "en")
     page = client.get("/en/plan/caregiver").get_data(as_text=True)
     assert 'name="add_to" value="contacts"' in page  # a button of the form, not a link
+    # After "Save and continue": Enter in a box presses the form's first button.
+    step_form = page[page.index('id="step-form"') :]
+    step_form = step_form[: step_form.index("</form>")]
+    assert step_form.index("Save and continue") < step_form.index('name="add_to"')
     response = walker.post(
         "caregiver", {"where_children_stay": "With Tía Carmen, 12 Main St", "add_to": "contacts"}
     )
