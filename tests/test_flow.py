@@ -388,6 +388,13 @@ def test_changing_an_entry_changed_in_another_tab_says_so_instead_of_overwriting
     assert re.search(r'id="allergies"[^>]*>\s*None</textarea>', page)  # this tab's text stays
     assert walker.plan().children[0].allergies == "Peanuts and shellfish"
 
+    # Switching language keeps what the page was made from, so the check still holds.
+    switched = client.post(
+        "/es/plan/children/0?switch=language",
+        data={"given_name": "Inés", "allergies": "None", "loaded_from": first_tab},
+    ).get_data(as_text=True)
+    assert _loaded_from(switched) == first_tab
+
     # Saving again, knowing, keeps this tab's answers.
     response = client.post(
         "/en/plan/children/0",

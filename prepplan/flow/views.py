@@ -275,9 +275,11 @@ def group_item(group_name: str, index: int) -> Any:
     }
     if request.method == "POST":
         form = group.item_form()
-        if switching_language():
-            return _render_step(group, form, errors=[], **context)
         loaded_from = request.form.get("loaded_from")
+        if switching_language():
+            # The page in another language still says what it was first made from.
+            context["loaded_from"] = loaded_from or context["loaded_from"]
+            return _render_step(group, form, errors=[], **context)
         if loaded_from and loaded_from != "new" and loaded_from != fingerprint(existing):
             # Another tab changed (or removed) this entry: say so rather than overwrite it.
             # The page now carries the entry's current fingerprint, so saving again is a choice.
