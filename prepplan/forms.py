@@ -11,6 +11,25 @@ from prepplan.i18n import lazy_gettext as _l
 TOO_LONG = _l("Use %(max)d characters or fewer.")
 
 
+def keep_whole(field: Field) -> None:
+    """Take the browser's ``maxlength`` off a text box: it cuts pasted text without a word.
+    The limit moves to ``field.text_limit`` (macros.html shows it as a hint and a live count)
+    and the server flags text over it with TOO_LONG, keeping all of it in the box."""
+    if isinstance(field, FormField):
+        for sub in field:
+            keep_whole(sub)
+    elif isinstance(field, FieldList):
+        for entry in field:
+            keep_whole(entry)
+    else:
+        limit = field.flags.maxlength or (field.render_kw or {}).get("maxlength")
+        if limit:
+            field.text_limit = limit
+            field.flags.maxlength = False
+            if field.render_kw:
+                field.render_kw = {k: v for k, v in field.render_kw.items() if k != "maxlength"}
+
+
 def options(labels) -> list[SelectChoice]:
     """WTForms choices from {code: translated label}."""
     return [SelectChoice(code, label) for code, label in dict(labels).items()]
@@ -25,6 +44,8 @@ class PageForm(FlaskForm):
             # Several small forms share a page (move up, move down, sign out): their hidden CSRF
             # fields must not all carry id="csrf_token".
             self.csrf_token.render_kw = {"id": False}
+        for field in self:
+            keep_whole(field)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -300,3 +300,116 @@ def test_a_contacts_home_address_is_kept_and_shown_for_checking(client, example_
     assert carmen.address in listing and carmen.address in check
     form = client.get("/en/plan/contacts/0").get_data(as_text=True)
     assert "Street, town and ZIP code." in form and f"{carmen.address}</textarea>" in form
+
+
+def test_text_over_the_limit_is_kept_whole_and_flagged_never_cut(client):
+    pasted = "Peanuts, tree nuts and shellfish. " * 300  # 10,200 characters
+    pasted = pasted[:10_000]
+    response = client.post("/en/plan/children/0", data={"given_name": "Inés", "allergies": pasted})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'href="#allergies"' in page
+    assert "Use 1000 characters or fewer." in page
+    box = re.search(r'<textarea[^>]*id="allergies"[^>]*>(.*?)</textarea>', page, re.S)
+    assert box and box.group(1).strip() == pasted.strip()
+    assert FlowWalker(client, "en").plan().children == []
+    # The limit is said before typing, and the live count's words come from the server.
+    assert 'id="allergies-limit"' in page and "Up to 1000 characters" in page
+    assert 'data-count-message="{count} of 1000 characters"' in page
+    for path in ("children/0", "contacts/0", "parents/0", "caregiver", "caregiver-notes", "help"):
+        assert "maxlength" not in client.get(f"/en/plan/{path}").get_data(as_text=True), path
+
+
+def test_adding_a_contact_from_the_caregiver_page_keeps_what_was_typed(client):
+    walker = FlowWalker(client, "en")
+    page = client.get("/en/plan/caregiver").get_data(as_text=True)
+    assert 'name="add_to" value="contacts"' in page  # a button of the form, not a link
+    # After "Save and continue": Enter in a box presses the form's first button.
+    step_form = page[page.index('id="step-form"') :]
+    step_form = step_form[: step_form.index("</form>")]
+    assert step_form.index("Save and continue") < step_form.index('name="add_to"')
+    response = walker.post(
+        "caregiver", {"where_children_stay": "With Tía Carmen, 12 Main St", "add_to": "contacts"}
+    )
+    assert response.headers["Location"] == "/en/plan/contacts/0?back=caregiver"
+    assert walker.plan().caregiver.where_children_stay == "With Tía Carmen, 12 Main St"
+
+    response = walker.post(
+        "contacts/0?back=caregiver",
+        {"given_name": "Carmen", "relationship": "aunt_uncle", "phones-0-number": "508 555 0142"},
+    )
+    assert response.headers["Location"] == "/en/plan/caregiver"
+    page = client.get("/en/plan/caregiver").get_data(as_text=True)
+    assert "With Tía Carmen, 12 Main St" in page and "Carmen" in page
+
+
+def test_adding_a_contact_with_a_mistake_on_the_page_keeps_it_and_says_so(client):
+    too_long = "A long answer about where they stay. " * 20  # over 300 characters
+    response = client.post(
+        "/en/plan/caregiver", data={"where_children_stay": too_long, "add_to": "contacts"}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Use 300 characters or fewer." in page
+    assert too_long.strip() in page
+
+
+def _loaded_from(page: str) -> str:
+    found = re.search(r'name="loaded_from" value="([^"]+)"', page)
+    assert found, "the entry form carries what it was made from"
+    return found.group(1)
+
+
+def test_adding_a_child_in_two_tabs_keeps_both_children(client):
+    first_tab = client.get("/en/plan/children/0").get_data(as_text=True)
+    second_tab = client.get("/en/plan/children/0").get_data(as_text=True)
+    assert _loaded_from(first_tab) == _loaded_from(second_tab) == "new"
+    for name in ("Inés", "Mateo"):
+        response = client.post(
+            "/en/plan/children/0", data={"given_name": name, "loaded_from": "new"}
+        )
+        assert response.status_code == 302
+    assert [c.given_name for c in FlowWalker(client, "en").plan().children] == ["Inés", "Mateo"]
+
+
+def test_changing_an_entry_changed_in_another_tab_says_so_instead_of_overwriting(client):
+    walker = FlowWalker(client, "en")
+    walker.post("children/0", {"given_name": "Inés", "allergies": "Peanuts"})
+    first_tab = _loaded_from(client.get("/en/plan/children/0").get_data(as_text=True))
+    walker.post("children/0", {"given_name": "Inés", "allergies": "Peanuts and shellfish"})
+
+    response = client.post(
+        "/en/plan/children/0",
+        data={"given_name": "Inés", "allergies": "None", "loaded_from": first_tab},
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "changed in another tab or window" in page
+    assert re.search(r'id="allergies"[^>]*>\s*None</textarea>', page)  # this tab's text stays
+    assert walker.plan().children[0].allergies == "Peanuts and shellfish"
+
+    # Switching language keeps what the page was made from, so the check still holds.
+    switched = client.post(
+        "/es/plan/children/0?switch=language",
+        data={"given_name": "Inés", "allergies": "None", "loaded_from": first_tab},
+    ).get_data(as_text=True)
+    assert _loaded_from(switched) == first_tab
+
+    # Saving again, knowing, keeps this tab's answers.
+    response = client.post(
+        "/en/plan/children/0",
+        data={"given_name": "Inés", "allergies": "None", "loaded_from": _loaded_from(page)},
+    )
+    assert response.status_code == 302
+    assert walker.plan().children[0].allergies == "None"
+
+
+def test_the_check_page_shows_each_a_number_behind_a_show_control(client, example_plan):
+    FlowWalker(client, "en").walk(example_plan)
+    page = client.get("/en/plan/check").get_data(as_text=True)
+    revealed = re.findall(r"<details class=\"reveal\"><summary>Show(.*?)</details>", page, re.S)
+    with_numbers = [g for g in example_plan.guardians if g.a_number]
+    assert len(revealed) == len(with_numbers) >= 1
+    assert "A123-456-789" in revealed[0]
+    assert page.count("A123-456-789") == 1  # only inside the control
+    assert "girasol" not in page  # the code word is never repeated on screen

@@ -206,7 +206,9 @@ def test_review_lists_each_child_with_removal_boxes_and_a_note(
         for removal in range(3):
             assert f'name="children-{index}-removals-{removal}"' in page
         assert f'name="children-{index}-note"' in page
-    assert 'maxlength="250"' in page
+    assert "maxlength" not in page and 'data-limit="250"' in page
+    # The limit is said once per note ("Up to 250 characters"), not again in the description.
+    assert page.count("Hasta 250 caracteres") == page.count('data-limit="250"') == 2
     assert 'value="María José Ramírez Ortega"' in page  # who sends it: the first guardian
     assert "Sofía Ramírez" in page and "Mateo Ramírez" in page
     assert "/school/send" not in page  # no inbox configured

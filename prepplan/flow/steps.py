@@ -99,6 +99,8 @@ class CheckRow:
     label: object
     value: str  # Markup or plain text; empty shows a dash
     href: str
+    # Shown only when the family asks (a <details> "Show" on the check page): a shared screen.
+    private: bool = False
 
 
 def shown(value: Any) -> str:
@@ -360,9 +362,16 @@ def _private_changes(plan: Plan, form: Any) -> dict[str, Any]:
 
 
 def _private_rows(step: Step, plan: Plan, form: Any, href: str) -> list[CheckRow]:
-    # Private answers are not repeated on screen: the check page says only that one is there.
+    # Each A-number sits behind a "Show" control, so the family can check what they typed
+    # without it showing on a shared screen; the code word is not repeated on screen at all.
+    a_numbers = [
+        CheckRow(
+            entry.label.text, isolate(entry.data, "ltr") if entry.data else "", href, private=True
+        )
+        for entry in form.a_numbers
+    ]
     field = form.family_code_word
-    return [CheckRow(field.label.text, HIDDEN if field.data else "", href)]
+    return [*a_numbers, CheckRow(field.label.text, HIDDEN if field.data else "", href)]
 
 
 PARENTS = GroupStep(

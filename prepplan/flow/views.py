@@ -7,6 +7,7 @@ cookies (plan_state.py).
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from wtforms import RadioField
+from wtforms.validators import Optional
 
 from prepplan import plan_state
 from prepplan.flow import forms
@@ -183,7 +186,24 @@ def step(name: str) -> Any:
         form = step.make_form(plan)
         if switching_language():
             return _render_step(step, form, errors=[], plan=plan, switchable=True)
+        adding_to = GROUPS.get(request.form.get("add_to", ""))
+        if adding_to is not None:
+            # "Add someone new" (caregiver.html) saves the page and goes to the new entry's form.
+            # A choice not made yet is no error then: the new person may be the one to choose.
+            for field in form:
+                if isinstance(field, RadioField):
+                    field.validators = [Optional()]
         if form.validate() and _save(_apply(plan, **step.changes(plan, form))):
+            if adding_to is not None:
+                return redirect(
+                    url_for(
+                        "flow.group_item",
+                        group_name=adding_to.name,
+                        index=len(adding_to.items(plan)),
+                        back=name,
+                        **_keep_from(),
+                    )
+                )
             return _after_save(name)
     else:
         form = step.loaded_form(plan)
@@ -216,18 +236,34 @@ def group_list(group: GroupStep) -> Any:
     )
 
 
+CHANGED_ELSEWHERE = _l(
+    "This entry was changed in another tab or window after this page was opened. Check the "
+    "answers here and save again to keep them."
+)
+
+
+def fingerprint(item: Any | None) -> str:
+    """What a group item form was made from ("new", or a hash of the entry), posted back with
+    it: a save can then tell an entry that changed in another tab since (group_item)."""
+    if item is None:
+        return "new"
+    return hashlib.sha256(item.model_dump_json().encode()).hexdigest()[:16]
+
+
 @bp.route(f"/{GROUP_NAMES}/<int:index>", methods=["GET", "POST"])
 def group_item(group_name: str, index: int) -> Any:
     group = GROUPS[group_name]
     plan = device.plan
     items = group.items(plan)
-    if index > len(items):
+    # A form made for a new entry appends, whatever another tab added meanwhile.
+    posted_new = request.method == "POST" and request.form.get("loaded_from") == "new"
+    if index > len(items) and request.method == "GET":
         return redirect(url_for("flow.step", name=group.name))
-    if index == len(items) and len(items) >= group.maximum:
+    if (index >= len(items) or posted_new) and len(items) >= group.maximum:
         # At the bound: say so instead of showing a form whose answers could not be kept.
         flash(group.full_message % {"max": group.maximum})
         return redirect(url_for("flow.step", name=group.name))
-    existing = items[index] if index < len(items) else None
+    existing = items[index] if index < len(items) and not posted_new else None
     context = {
         "plan": plan,
         "group": group,
@@ -235,11 +271,20 @@ def group_item(group_name: str, index: int) -> Any:
         "is_new": existing is None,
         "switchable": True,
         "template": group.item_template,
+        "loaded_from": fingerprint(existing),
     }
     if request.method == "POST":
         form = group.item_form()
+        loaded_from = request.form.get("loaded_from")
         if switching_language():
+            # The page in another language still says what it was first made from.
+            context["loaded_from"] = loaded_from or context["loaded_from"]
             return _render_step(group, form, errors=[], **context)
+        if loaded_from and loaded_from != "new" and loaded_from != fingerprint(existing):
+            # Another tab changed (or removed) this entry: say so rather than overwrite it.
+            # The page now carries the entry's current fingerprint, so saving again is a choice.
+            first = next(f.id for f in form if f.short_name != "csrf_token")
+            return _render_step(group, form, errors=[(first, str(CHANGED_ELSEWHERE))], **context)
         if form.validate():
             assert group.model is not None
             item = merged(group.model, existing, form)
@@ -248,6 +293,10 @@ def group_item(group_name: str, index: int) -> Any:
             else:
                 items[index] = item
             if _save(_apply(plan, **{group.attribute: items})):
+                # Came from a step's "Add someone new": back to that step, its answers kept.
+                back = request.args.get("back", "")
+                if back in FORM_STEPS:
+                    return redirect(url_for("flow.step", name=back, **_keep_from()))
                 return redirect(url_for("flow.step", name=group.name, **_keep_from()))
     else:
         # A new person reads the family's language unless the family says otherwise.

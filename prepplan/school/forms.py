@@ -65,11 +65,8 @@ ChildChoicesForm = type(
             _l("A short note to the school office"),
             [Optional(), Length(max=MAX_NOTE_CHARS, message=TOO_LONG)],
             filters=[normalise_note],
-            description=_l(
-                "At most %(count)d characters. Do not write anything about immigration.",
-                count=MAX_NOTE_CHARS,
-            ),
-            render_kw={"maxlength": MAX_NOTE_CHARS},
+            # The limit itself is said under the label by macros.html (forms.keep_whole).
+            description=_l("Do not write anything about immigration."),
         ),
     },
 )

@@ -2,12 +2,14 @@
 // 1. On a shared device, warn before an idle page deletes the family's answers.
 // 2. Move focus to the error summary so screen readers hear what to fix.
 // 3. When the server is too busy to make a PDF (503, Retry-After), try again by itself.
+// 4. Under a text box with a limit, count the characters as the family types.
 (function () {
   "use strict";
   var body = document.body;
   var summary = document.querySelector("[data-autofocus]");
   if (summary) { summary.focus(); }
   retryBusyDownloads();
+  countCharacters();
 
   // An error summary link moves focus to the field itself (or the first box of a group of radio
   // buttons or checkboxes), not just scrolls to it, so the family can type the fix at once.
@@ -61,6 +63,26 @@
     document.addEventListener(name, function () { if (warning.hidden) { restart(); } }, true);
   });
   restart();
+
+  // The hint "Up to 1000 characters" (macros.html) becomes "250 of 1000 characters" while typing.
+  // Nothing is cut: text over the limit is kept, and the server says what to shorten.
+  function countCharacters() {
+    document.querySelectorAll(".char-limit[data-count-message]").forEach(function (hint) {
+      var box = document.getElementById(hint.id.replace(/-limit$/, ""));
+      var limit = parseInt(hint.getAttribute("data-limit"), 10);
+      var message = hint.getAttribute("data-count-message");
+      if (!box || !limit || !message) { return; }
+      function update() {
+        // Characters as the server counts them (code points), not UTF-16 units.
+        var count = Array.from(box.value).length;
+        if (!count) { return; }
+        hint.textContent = message.replace("{count}", String(count));
+        hint.classList.toggle("over-limit", count > limit);
+      }
+      box.addEventListener("input", update);
+      update();
+    });
+  }
 
   // A download button marked data-busy-retry is fetched instead of followed: a PDF is saved as
   // usual; a busy answer shows the notice and asks again after Retry-After seconds; anything
