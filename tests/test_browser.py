@@ -49,7 +49,8 @@ def walk_to_pdf(page, base: str, lang: str) -> bytes:
     page.fill("#given_name", "Dulce")
     page.fill("#date_of_birth", "21/10/2015" if lang != "en" else "10/21/2015")
     submit(page)
-    submit(page)
+    submit(page)  # children done
+    page.click("main p.actions a.button")  # what the school will do: read, continue
     page.click("#add-item")
     page.fill("#given_name", "Tomasa")
     page.fill("#phones-0-number", "(508) 555-0123")
@@ -59,7 +60,9 @@ def walk_to_pdf(page, base: str, lang: str) -> bytes:
     submit(page)  # no out-of-area contact
     page.check("#primary_contact_id-0")
     submit(page)
-    for _ in range(5):  # caregiver notes, documents, help, private, check
+    submit(page)  # caregiver notes
+    page.click("main p.actions a.button")  # caregiver papers: none made, continue
+    for _ in range(4):  # documents, help, private, check
         submit(page)
     assert page.url.endswith(f"/{lang}/plan/done")
     with page.expect_download() as download:

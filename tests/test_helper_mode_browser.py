@@ -78,6 +78,8 @@ def walk(page, base: str, lang: str, family: dict, seen: list[str]) -> None:
     page.fill("#date_of_birth", "21/10/2015")
     submit(page)
     submit(page)
+    keep()
+    page.click("main p.actions a.button")  # what the school will do: continue
     page.click("#add-item")
     keep()
     page.fill("#given_name", family["contact"])
@@ -88,11 +90,25 @@ def walk(page, base: str, lang: str, family: dict, seen: list[str]) -> None:
     submit(page)
     page.check("#primary_contact_id-0")
     submit(page)
-    for _ in range(5):
+    keep()
+    submit(page)  # caregiver notes
+    keep()
+    page.click("main p.actions a.button")  # caregiver papers: continue
+    for _ in range(4):  # documents, help, private, check
         keep()
         submit(page)
     assert page.url.endswith(f"/{lang}/plan/done")
     keep()
+
+
+def session_contents(value: str) -> dict:
+    """A Flask session cookie opened with the test server's key (tests/servers.py)."""
+    from flask import Flask
+    from flask.sessions import SecureCookieSessionInterface
+
+    app = Flask(__name__)
+    app.secret_key = production_env()["PREPPLAN_SECRET_KEY"]
+    return dict(SecureCookieSessionInterface().get_signing_serializer(app).loads(value))
 
 
 def test_two_families_back_to_back_share_nothing(server, tmp_path):
@@ -136,7 +152,11 @@ def test_two_families_back_to_back_share_nothing(server, tmp_path):
         # Finish and clear: back at the language chooser, only the helper's marker left.
         page.click("#helper-finish")
         page.wait_for_url(f"{server}/")
-        assert [c["name"] for c in context.cookies()] == ["pp_helper"]
+        # Left: the marker, and the new page's session cookie, which holds its CSRF token only.
+        left = {c["name"]: c["value"] for c in context.cookies()}
+        assert set(left) <= {"pp_helper", "prepplan_session"} and "pp_helper" in left
+        if "prepplan_session" in left:
+            assert set(session_contents(left["prepplan_session"])) == {"csrf_token"}
         assert page.locator("#helper-finish").is_visible()  # still in helper mode
 
         # The history: going back shows nothing of the first family.
