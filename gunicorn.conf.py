@@ -11,11 +11,13 @@ from prepplan.plan_state import CHUNK_CHARS, MAX_CHUNKS
 
 bind = os.environ.get("PREPPLAN_BIND", "127.0.0.1:5000")
 workers = int(os.environ.get("PREPPLAN_WORKERS", min(4, multiprocessing.cpu_count() * 2)))
-# Threads, so a worker keeps serving pages while one of its threads renders a PDF; the renders
-# themselves are capped per worker (PREPPLAN_PDF_RENDERS, prepplan/documents/capacity.py), and
-# a family past the cap gets the busy page at once rather than a slow page.
+# Threads, so a worker keeps serving pages while some of its threads wait for a PDF: the render
+# itself runs in the worker's render child (prepplan/documents/render_process.py), capped per
+# worker with a short queue (PREPPLAN_PDF_RENDERS, PREPPLAN_PDF_QUEUE, capacity.py); a family
+# past the queue gets the busy page at once. A waiting thread costs no CPU, so there are enough
+# for the renders, the queue and the pages.
 worker_class = "gthread"
-threads = int(os.environ.get("PREPPLAN_THREADS", 4))
+threads = int(os.environ.get("PREPPLAN_THREADS", 8))
 timeout = 60  # a plan PDF in Chinese takes a few seconds on a slow machine
 # Longer than nginx keeps an idle upstream connection (deploy/nginx: keepalive_timeout 60s), so
 # nginx, not gunicorn, closes it, and never sends a request down a connection being closed.
@@ -61,6 +63,16 @@ class ScrubbedLogger(Logger):
 
 
 logger_class = ScrubbedLogger
+
+
+def post_worker_init(worker) -> None:
+    """Start the worker's render child before the first family asks for a PDF."""
+    from prepplan.documents import render_process
+
+    with worker.wsgi.app_context():
+        render_process.start()
+
+
 # Nothing personal is logged: no access log, errors only.
 accesslog = None
 errorlog = "-"

@@ -382,7 +382,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60, help="seconds per run")
     parser.add_argument("--instances", type=int, default=3, help="gunicorn instances")
     parser.add_argument("--workers", type=int, default=1, help="worker processes per instance")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker")
     parser.add_argument("--port", type=int, default=18080, help="nginx; app servers above it")
     parser.add_argument("--keep", action="store_true", help="keep the run's folder (logs)")
     args = parser.parse_args()

@@ -91,9 +91,13 @@ def load_config(
         "HELPER_IDLE_MINUTES": int(env.get("PREPPLAN_HELPER_IDLE_MINUTES", 5)),
         # How many reverse proxies stand in front (their X-Forwarded-* headers are trusted).
         "PROXIES": int(env.get("PREPPLAN_PROXIES", 0)),
-        # PDF renders at once per worker process, how long a request may wait for a slot (well
-        # under a second, so the busy page comes quickly), and the Retry-After it then gets.
+        # PDF renders at once per worker process, how many more may wait for one and for how
+        # long; past the queue the busy page comes at once, with this Retry-After.
         "PDF_RENDERS": int(env.get("PREPPLAN_PDF_RENDERS", 1)),
-        "PDF_WAIT_SECONDS": float(env.get("PREPPLAN_PDF_WAIT_SECONDS", 0.5)),
+        "PDF_QUEUE": int(env.get("PREPPLAN_PDF_QUEUE", 1)),
+        "PDF_WAIT_SECONDS": float(env.get("PREPPLAN_PDF_WAIT_SECONDS", 10)),
+        # Renders run in a child process of each worker (prepplan/documents/render_process.py);
+        # the tests render in their own process.
+        "PDF_PROCESS": _flag(env.get("PREPPLAN_PDF_PROCESS"), environment != "testing"),
         "BUSY_RETRY_SECONDS": int(env.get("PREPPLAN_BUSY_RETRY_SECONDS", 5)),
     }

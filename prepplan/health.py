@@ -222,6 +222,32 @@ def check_header_limits(gunicorn_config: Path, nginx_config: Path | None) -> Fin
     )
 
 
+def check_renderer(app: Flask) -> Finding:
+    """The render child starts, renders, and runs below the pages' priority."""
+    from prepplan.documents import pdf, render_process
+
+    if not app.config["PDF_PROCESS"]:
+        return Finding(
+            "renderer", True, "PDFs are rendered in the worker (PREPPLAN_PDF_PROCESS off)"
+        )
+    try:
+        with app.app_context():
+            made = render_process.run(pdf.render_pdf, "<p>prepplan check</p>")
+            niceness = render_process.run(os.nice, 0)
+    except Exception as error:  # noqa: BLE001 (any failure is the finding)
+        return Finding("renderer", False, f"the render child failed: {type(error).__name__}")
+    if not made.startswith(b"%PDF"):
+        return Finding("renderer", False, "the render child made no PDF")
+    if niceness <= os.nice(0):
+        return Finding(
+            "renderer",
+            False,
+            "the render child could not lower its priority (setpriority refused?): "
+            "renders would compete with pages",
+        )
+    return Finding("renderer", True, f"a child process renders PDFs at nice {niceness}")
+
+
 def run_checks(
     app: Flask, environ: Mapping[str, str], gunicorn_config: Path, nginx_config: Path | None
 ) -> list[Finding]:
@@ -231,6 +257,7 @@ def run_checks(
         check_secret_key(environ, Path(app.instance_path)),
         check_database(app),
         check_header_limits(gunicorn_config, nginx_config),
+        check_renderer(app),
     ]
 
 
@@ -253,7 +280,7 @@ def _default_nginx_config() -> Path | None:
 )
 @with_appcontext
 def check_command(gunicorn_config: Path, nginx_config: Path | None) -> None:
-    """Verify this installation: fonts, catalogs, secret key, database, header limits."""
+    """Verify this installation: fonts, catalogs, secret key, database, header limits, renderer."""
     findings = run_checks(
         current_app, os.environ, gunicorn_config, nginx_config or _default_nginx_config()
     )

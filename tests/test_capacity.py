@@ -4,10 +4,11 @@ Retry-After, in their language, saying their plan is safe) instead of waiting on
 from __future__ import annotations
 
 import threading
+import time
 
 from flask_babel import force_locale, gettext
 
-from prepplan.documents.capacity import EXTENSION
+from prepplan.documents.capacity import EXTENSION, RendererBusy, RenderSlots
 from tests.conftest import plant_plan as give_plan
 from tests.test_school_inbox import choices_from, preview
 
@@ -108,3 +109,42 @@ def test_a_slot_is_given_back_whatever_the_answer(make_app, example_plan):
     give_plan(app, client, example_plan)
     assert client.get("/es/plan/plan.pdf").status_code == 200
     assert client.get("/es/plan/plan.pdf").status_code == 200
+
+
+def test_past_the_queue_the_busy_page_comes_at_once(make_app, example_plan):
+    # One render and no queue: a second family is told at once, not after the long wait.
+    app = make_app(PDF_RENDERS=1, PDF_QUEUE=0, PDF_WAIT_SECONDS=120)
+    client = app.test_client()
+    give_plan(app, client, example_plan)
+    with app.extensions[EXTENSION].slot():
+        started = time.monotonic()
+        busy = client.get("/es/plan/plan.pdf")
+        waited = time.monotonic() - started
+    assert busy.status_code == 503
+    assert waited < 60  # it would have taken 120 s had it queued
+    assert client.get("/es/plan/plan.pdf").status_code == 200
+
+
+def test_the_queue_holds_as_many_as_it_says(make_app):
+    # Two renders and one waiting: the fourth request is refused while three are in.
+    slots = RenderSlots(renders=2, queue=1, wait_seconds=30)
+    slots.acquire()
+    slots.acquire()
+    waiter = threading.Thread(target=slots.acquire)
+    waiter.start()
+    time.sleep(0.2)  # the third now waits for a render slot
+    started = time.monotonic()
+    try:
+        slots.acquire()
+    except RendererBusy:
+        refused = True
+    else:
+        refused = False
+    assert refused and time.monotonic() - started < 15
+    slots.release()  # a render ends: the waiting one gets its slot
+    waiter.join(timeout=30)
+    assert not waiter.is_alive()
+    slots.release()
+    slots.release()
+    slots.acquire()  # everything given back: room again
+    slots.release()

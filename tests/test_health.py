@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
+from prepplan.documents import render_process
 from prepplan.health import plan_cookie_header_bytes
 from prepplan.school.encryption import new_record_key
 from tests.test_school_inbox import (  # db_url: fresh SQLite and (if reachable) PostgreSQL
@@ -75,8 +77,25 @@ def check(app, *args):
 def test_check_passes_on_a_good_installation(make_app, production_env):
     code, lines = check(make_app())
     assert code == 0, lines
-    assert set(lines) == {"fonts", "catalogs", "secret key", "database", "header limits"}
+    assert set(lines) == {
+        "fonts",
+        "catalogs",
+        "secret key",
+        "database",
+        "header limits",
+        "renderer",
+    }
     assert all(line.startswith("ok") for line in lines.values())
+
+
+def test_check_starts_the_render_child_and_finds_it_below_the_pages(make_app, production_env):
+    app = make_app(PDF_PROCESS=True)
+    try:
+        code, lines = check(app)
+    finally:
+        render_process.stop()
+    assert code == 0, lines
+    assert f"renders PDFs at nice {os.nice(0) + render_process.NICE}" in lines["renderer"]
 
 
 def test_check_passes_with_the_inbox_on_a_migrated_database(make_app, production_env, db_url):  # noqa: F811 (the fixture)

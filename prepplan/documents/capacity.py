@@ -1,12 +1,12 @@
 """PDF rendering as a bounded, fair resource.
 
 A render keeps a CPU busy for about a second (several for Chinese); a page takes milliseconds.
-Each worker process renders at most ``PDF_RENDERS`` PDFs at once (WeasyPrint holds the GIL, so
-more would only slow every render down while starving the pages served by the same process).
-A request that finds every slot taken waits at most ``PDF_WAIT_SECONDS`` for one; past that the
-family gets, well within a second, the busy page: status 503 with ``Retry-After``, saying their
-plan is safe, never a timeout. The slots are per process and per app, so a test app with a cap
-of 0 or 1 leaves every other app alone.
+Each worker process renders at most ``PDF_RENDERS`` PDFs at once (in a child process at a lower
+priority, render_process.py, so the pages served meanwhile stay fast), and at most ``PDF_QUEUE``
+more requests wait their turn, each for at most ``PDF_WAIT_SECONDS``. A request that finds the
+queue full gets the busy page at once: status 503 with ``Retry-After``, in the family's language,
+saying their plan is safe, never a timeout. The slots are per process and per app, so a test app
+with a cap of 0 or 1 leaves every other app alone.
 
 The routes that make PDFs take their slot before doing anything else (reading the plan's
 cookies, rendering the HTML), so a busy answer costs almost nothing; ``render_pdf`` takes one
@@ -37,21 +37,31 @@ class RendererBusy(ServiceUnavailable):
 
 
 class RenderSlots:
-    """At most ``capacity`` renders at once; a caller waits at most ``wait_seconds``."""
+    """At most ``renders`` at once and ``queue`` more waiting, each at most ``wait_seconds``;
+    anyone past those is refused at once."""
 
-    def __init__(self, capacity: int, wait_seconds: float) -> None:
-        self.capacity = capacity
+    def __init__(self, renders: int, queue: int, wait_seconds: float) -> None:
         self.wait_seconds = wait_seconds
-        self._slots = threading.BoundedSemaphore(capacity) if capacity > 0 else None
+        self._running = threading.BoundedSemaphore(renders) if renders > 0 else None
+        self._admitted = (
+            threading.BoundedSemaphore(renders + max(0, queue)) if renders > 0 else None
+        )
 
     def acquire(self) -> None:
-        """Take a slot, or raise RendererBusy after the bounded wait."""
-        if self._slots is None or not self._slots.acquire(timeout=self.wait_seconds):
+        """Take a slot, or raise RendererBusy: at once when the queue is full, else after the
+        bounded wait."""
+        if self._running is None or self._admitted is None:
+            raise RendererBusy()
+        if not self._admitted.acquire(blocking=False):
+            raise RendererBusy()
+        if not self._running.acquire(timeout=self.wait_seconds):
+            self._admitted.release()
             raise RendererBusy()
 
     def release(self) -> None:
-        if self._slots is not None:
-            self._slots.release()
+        if self._running is not None and self._admitted is not None:
+            self._running.release()
+            self._admitted.release()
 
     @contextmanager
     def slot(self) -> Iterator[None]:
@@ -115,7 +125,7 @@ def busy_page(error: RendererBusy) -> tuple[str, int, dict[str, str]]:
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = RenderSlots(
-        app.config["PDF_RENDERS"], app.config["PDF_WAIT_SECONDS"]
+        app.config["PDF_RENDERS"], app.config["PDF_QUEUE"], app.config["PDF_WAIT_SECONDS"]
     )
     app.before_request(_take_slot_first)
     app.teardown_request(_give_slot_back)

@@ -26,6 +26,7 @@ from weasyprint.pdf import tags as weasyprint_tags
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from prepplan.documents import render_process
 from prepplan.documents.capacity import render_slot
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -161,10 +162,17 @@ def render_pdf(
     as subsets. ``forms`` turns the HTML's ``<input>`` and ``<textarea>`` into fillable PDF
     fields (blank paper only: a filled plan never carries form fields). In a running app, at most
     a few renders run at once per worker process (capacity.py): past that this raises
-    RendererBusy, which becomes the busy page.
+    RendererBusy, which becomes the busy page. In a server the render itself runs in a child
+    process of the worker (render_process.py).
     """
     with render_slot():
-        return _write_pdf(html, attachments, stylesheets, forms)
+        return render_process.run(_write_pdf, html, tuple(attachments), tuple(stylesheets), forms)
+
+
+def warm() -> None:
+    """Load the fonts and parse the print stylesheets now rather than in the first render."""
+    shared_stylesheets(PRINT_STYLESHEETS)
+    shared_stylesheets(SCHOOL_FORM_STYLESHEETS)
 
 
 def _write_pdf(
