@@ -57,16 +57,41 @@ def too_old(state: dict[str, Any]) -> bool:
     return not isinstance(started, int) or time.time() - started > max_age
 
 
+# After the deny list could not be read, pages skip it for this long instead of each waiting
+# for the database's timeout (5 s per page while a database is down or stalled).
+PAUSE_SECONDS = 30
+
+
+class Outage:
+    """When this app (in this process) last found the database away; shared by its threads."""
+
+    def __init__(self) -> None:
+        self.until = 0.0
+
+    def now(self) -> bool:
+        return time.monotonic() < self.until
+
+    def seen(self) -> None:
+        self.until = time.monotonic() + PAUSE_SECONDS
+
+
+def _outage() -> Outage:
+    return current_app.extensions["prepplan_revocation_outage"]
+
+
 def is_revoked(state: dict[str, Any]) -> bool:
     """True for a plan without an id (sealed before ids existed) or one that was ended."""
     plan_id = state.get("id")
     if not isinstance(plan_id, str):
         return True
+    if _outage().now():
+        return False
     try:
         with _sessions()() as db:
             return db.get(RevokedPlan, plan_id) is not None
     except SQLAlchemyError as error:
         # The family keeps working when the database is away; only replay protection pauses.
+        _outage().seen()
         current_app.logger.warning("plan deny list unreadable (%s)", type(error).__name__)
         return False
 
@@ -92,6 +117,7 @@ def init_app(app: Flask) -> None:
     engine = make_engine(app.config["DATABASE_URL"], app.config["DATABASE_TIMEOUT_SECONDS"])
     app.extensions["prepplan_revocation"] = sessionmaker(engine, expire_on_commit=False)
     app.extensions["prepplan_database"] = engine
+    app.extensions["prepplan_revocation_outage"] = Outage()
     # As for the inbox: SQLite (one machine) is kept current at start-up; PostgreSQL is upgraded
     # on purpose with `prepplan db upgrade`.
     if engine.dialect.name == "sqlite" or app.config["PREPPLAN_ENV"] != "production":

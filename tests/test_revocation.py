@@ -156,3 +156,30 @@ def test_the_failure_page_keeps_what_was_typed_and_sends_it_again(make_app):
         "/en/plan/children/0?from=check", data={"given_name": "Typed before", "csrf_token": token}
     )
     assert again.status_code == 302
+
+
+def test_while_the_database_is_away_pages_stop_asking_it(make_app, monkeypatch):
+    """A stalled database would cost every page its timeout; after one failure the deny list is
+    skipped for a while (replay protection pauses, the family keeps working)."""
+    from sqlalchemy.exc import OperationalError
+
+    from prepplan import revocation
+
+    app = make_app()
+    family = app.test_client()
+    FlowWalker(family, "en").post("children/0", {"given_name": "Kept"})
+    asked = []
+
+    def unreachable(*_args, **_kwargs):
+        asked.append(1)
+        raise OperationalError("SELECT", {}, Exception("server closed the connection"))
+
+    # The deny list's sessions: each one fails as a stalled database's would, after its timeout.
+    monkeypatch.setitem(app.extensions, "prepplan_revocation", unreachable)
+    for _ in range(3):
+        assert _children(family) == ["Kept"]
+    assert len(asked) == 1  # asked once, then left alone
+    later = time.monotonic() + revocation.PAUSE_SECONDS + 1
+    monkeypatch.setattr(revocation.time, "monotonic", lambda: later)
+    assert _children(family) == ["Kept"]
+    assert len(asked) == 2  # asked again once the pause is over
