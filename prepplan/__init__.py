@@ -42,7 +42,9 @@ def create_app(
     from prepplan.flow import protocol_views
     from prepplan.flow import views as flow_views
     from prepplan.legal import views as legal_views
+    from prepplan.school import district
 
+    district.init_app(app)  # before the features that read it
     app.register_blueprint(pages.bp)
     pages.init_error_pages(app)
     app.register_blueprint(flow_views.bp)

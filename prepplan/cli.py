@@ -66,10 +66,9 @@ def pdf_command(
     """Render a plan file (or a prepplan PDF) as the family's plan PDF."""
     from prepplan.config import ConfigError
     from prepplan.documents.plan_pdf import render_plan_pdf
-    from prepplan.flow.protocol_views import configured_district
     from prepplan.i18n import site_language
     from prepplan.plan.planfile import PlanFileError, load_plan
-    from prepplan.school.district import load_district
+    from prepplan.school.district import configured_district, load_district
 
     try:
         district = load_district(district_file) if district_file else configured_district()

@@ -48,12 +48,10 @@ def qr_svg(url: str) -> Markup:
 
 def district_name() -> str:
     """The district's name when a district file is configured."""
-    path = current_app.config.get("DISTRICT_FILE")
-    if not path:
-        return ""
-    from prepplan.school.district import load_district
+    from prepplan.school.district import configured_district
 
-    return load_district(path).name
+    district = configured_district()
+    return district.name if district else ""
 
 
 def render_flyer_html(

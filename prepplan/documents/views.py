@@ -9,9 +9,9 @@ from flask import Blueprint, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
 from prepplan.documents.plan_pdf import Copy, Paper, render_plan_pdf
-from prepplan.flow.protocol_views import configured_district
 from prepplan.i18n import BY_CODE, BY_SLUG, current_language
 from prepplan.plan_state import device
+from prepplan.school.district import configured_district
 from prepplan.security import attachment
 
 bp = Blueprint("documents", __name__)

@@ -7,29 +7,19 @@ plan only to say which schools it is about, and writes nothing.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, render_template
+from flask import Blueprint, Flask, render_template
 from flask_babel import gettext as _
 
 from prepplan.flow.steps import position
 from prepplan.plan_state import device
 from prepplan.protocol import SchoolProtocol, school_protocol
-from prepplan.school.district import District, load_district
+from prepplan.school.district import District, configured_district
 
 bp = Blueprint("protocol", __name__, url_prefix="/<lang:lang>/plan")
 
 
 def init_app(app: Flask) -> None:
-    """Read the district file (if any) once, at start-up: a broken file stops the app."""
-    district_file = app.config.get("DISTRICT_FILE")
-    app.extensions["prepplan_protocol_district"] = (
-        load_district(district_file) if district_file else None
-    )
     app.register_blueprint(bp)
-
-
-def configured_district() -> District | None:
-    """The deployment's district, whether or not it runs a school inbox."""
-    return current_app.extensions.get("prepplan_protocol_district")
 
 
 def district_school_protocol(district: District | None) -> SchoolProtocol:

@@ -40,14 +40,12 @@ def init_app(app: Flask) -> None:
     commands.register(app)
     app.extensions["prepplan_district"] = None
 
-    district_file = app.config.get("DISTRICT_FILE")
-    if not district_file:
-        return
-
     from prepplan.school import database, staff_views
-    from prepplan.school.district import load_district
+    from prepplan.school.district import EXTENSION as CONFIGURED_DISTRICT
 
-    district = load_district(district_file)
+    district = app.extensions.get(CONFIGURED_DISTRICT)
+    if district is None:
+        return
     if not district.school_inbox:
         return  # the district publishes its protocol only (flow/protocol_views.py)
     app.extensions["prepplan_district"] = district

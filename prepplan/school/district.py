@@ -36,6 +36,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import phonenumbers
+from flask import Flask, current_app
 
 from prepplan.config import ConfigError
 from prepplan.i18n import SITE_LANGUAGES
@@ -228,3 +229,17 @@ def _addition(entry: object, number: int, error) -> LocalText:
         raise error(f"addition {number} is longer than {MAX_ADDITION_LENGTH} characters")
     english = texts.pop("en")
     return LocalText(english, {code: text for code, text in texts.items() if text})
+
+
+# The deployment's district, read once at start-up (a broken file stops the app).
+EXTENSION = "prepplan_configured_district"
+
+
+def init_app(app: Flask) -> None:
+    path = app.config.get("DISTRICT_FILE")
+    app.extensions[EXTENSION] = load_district(path) if path else None
+
+
+def configured_district() -> District | None:
+    """The deployment's district, whether or not it runs a school inbox."""
+    return current_app.extensions.get(EXTENSION)
