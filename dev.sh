@@ -26,9 +26,11 @@ PY="$VENV/bin/python"
 RUN_PACKAGES=(python3-venv python3-pip libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
               fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core)
 # The Java runtime runs the Nu HTML Checker (vnu.jar, shipped by a locked PyPI package);
-# LibreOffice Calc opens the CSV exports as an office would (tests/test_school_exports.py).
-TEST_PACKAGES=(chromium poppler-utils default-jre-headless libreoffice-calc-nogui zbar-tools)
-# The load test runs the deployment's own proxy (deploy/nginx) in front of the app servers.
+# LibreOffice Calc opens the CSV exports as an office would (tests/test_school_exports.py);
+# nginx runs the deployment's own proxy config, TLS and all (tests/test_deploy_nginx.py).
+TEST_PACKAGES=(chromium poppler-utils default-jre-headless libreoffice-calc-nogui zbar-tools
+               nginx)
+# The load test runs the same proxy in front of several app servers.
 LOAD_PACKAGES=(nginx)
 
 need_debian_packages() {

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -31,8 +30,11 @@ from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 VENV_BIN = Path(sys.executable).parent
-NGINX_SITE = ROOT / "deploy" / "nginx" / "prepplan.conf"
+
+from tests import nginx  # noqa: E402 (the deployment's nginx site on loopback, shared with tests)
+
 POSTGRES_URL = os.environ.get(
     "PREPPLAN_LOAD_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
@@ -51,72 +53,6 @@ PAGE_KINDS = (
 
 
 # ---- the stack -------------------------------------------------------------------------------
-
-
-def top_level_blocks(config: str) -> list[tuple[int, int]]:
-    """(start, end) of each top-level ``name ... { ... }`` block of an nginx config."""
-    blocks, depth, start = [], 0, 0
-    for index, char in enumerate(config):
-        if char == "#":
-            continue
-        if char == "{":
-            if depth == 0:
-                start = config.rfind("\n", 0, index) + 1
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                blocks.append((start, index + 1))
-    return blocks
-
-
-def loopback_site(config: str, app_ports: list[int], port: int, run_dir: Path) -> str:
-    """deploy/nginx/prepplan.conf for plain HTTP on loopback: same limits, buffers, timeouts and
-    headers; no TLS, no redirect server, our own upstream ports, logs and static path."""
-    config = "\n".join(line for line in config.splitlines() if not line.lstrip().startswith("#"))
-    kept = []
-    for start, end in top_level_blocks(config):
-        block = config[start:end]
-        if re.search(r"^\s*listen 80;", block, re.MULTILINE):
-            continue  # the HTTP-to-HTTPS redirect
-        if block.lstrip().startswith("upstream"):
-            servers = "".join(
-                f"    server 127.0.0.1:{p} max_fails=3 fail_timeout=10s;\n" for p in app_ports
-            )
-            block = re.sub(r"(?m)^\s*server [^;]+;\n", "", block)
-            block = block.replace("least_conn;", "least_conn;\n" + servers)
-        else:
-            block = re.sub(r"(?m)^\s*(listen|ssl_\w+)\b[^;]*;\n", "", block)
-            block = block.replace("server {", f"server {{\n    listen 127.0.0.1:{port};", 1)
-            block = block.replace("/var/log/nginx/prepplan-error.log", str(run_dir / "site.log"))
-            block = block.replace("/srv/prepplan/prepplan/static/", f"{ROOT}/prepplan/static/")
-        kept.append(block)
-    return "\n\n".join(kept) + "\n"
-
-
-def nginx_main_config(run_dir: Path) -> str:
-    temp = {name: run_dir / name for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
-    for path in temp.values():
-        path.mkdir()
-        path.chmod(0o777)
-    user = "user nobody nogroup;\n" if os.geteuid() == 0 else ""
-    return f"""{user}worker_processes 1;
-pid {run_dir}/nginx.pid;
-error_log {run_dir}/nginx.log crit;
-events {{ worker_connections 2048; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    sendfile on;
-    keepalive_timeout 65;
-    client_body_temp_path {temp["body"]};
-    proxy_temp_path {temp["proxy"]};
-    fastcgi_temp_path {temp["fastcgi"]};
-    uwsgi_temp_path {temp["uwsgi"]};
-    scgi_temp_path {temp["scgi"]};
-    include {run_dir}/prepplan.conf;
-}}
-"""
 
 
 def wait_for(url: str, seconds: float = 60) -> None:
@@ -246,18 +182,10 @@ def start_stack(stack: ExitStack, args, run_dir: Path) -> tuple[str, dict[str, i
         processes[f"gunicorn :{port}"] = process.pid
     for port in app_ports:
         wait_for(f"http://127.0.0.1:{port}/healthz")
-    (run_dir / "prepplan.conf").write_text(
-        loopback_site(NGINX_SITE.read_text(), app_ports, args.port, run_dir)
+    nginx.write_configs(
+        run_dir, nginx.loopback_site(nginx.SITE.read_text(), app_ports, run_dir, port=args.port)
     )
-    (run_dir / "nginx.conf").write_text(nginx_main_config(run_dir))
-    run_dir.chmod(0o755)
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    process = subprocess.Popen(
-        [nginx, "-p", str(run_dir), "-c", str(run_dir / "nginx.conf"), "-g", "daemon off;"],
-        stderr=subprocess.STDOUT,
-        stdout=(run_dir / "nginx.out").open("w"),
-    )
-    stack.callback(stop, process)
+    process = stack.enter_context(nginx.running(run_dir, run_dir / "nginx.out"))
     processes["nginx"] = process.pid
     site = f"http://127.0.0.1:{args.port}"
     wait_for(f"{site}/healthz")
