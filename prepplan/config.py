@@ -18,7 +18,7 @@ class ConfigError(RuntimeError):
     pass
 
 
-def _flag(value: str | None, default: bool = False) -> bool:
+def env_flag(value: str | None, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
@@ -69,7 +69,7 @@ def load_config(
         "SESSION_COOKIE_NAME": "prepplan_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": _flag(
+        "SESSION_COOKIE_SECURE": env_flag(
             env.get("PREPPLAN_SECURE_COOKIES"), environment == "production"
         ),
         "WTF_CSRF_TIME_LIMIT": None,  # the CSRF token lives as long as the browser session
@@ -96,8 +96,10 @@ def load_config(
         "PDF_RENDERS": int(env.get("PREPPLAN_PDF_RENDERS", 1)),
         "PDF_QUEUE": int(env.get("PREPPLAN_PDF_QUEUE", 1)),
         "PDF_WAIT_SECONDS": float(env.get("PREPPLAN_PDF_WAIT_SECONDS", 10)),
-        # Renders run in a child process of each worker (prepplan/documents/render_process.py);
-        # the tests render in their own process.
-        "PDF_PROCESS": _flag(env.get("PREPPLAN_PDF_PROCESS"), environment != "testing"),
+        # A server renders in a child process of each worker (prepplan/documents/render_process.py);
+        # the command line and the tests render in their own process.
+        "PDF_PROCESS": env_flag(
+            env.get("PREPPLAN_PDF_PROCESS"), serving and environment != "testing"
+        ),
         "BUSY_RETRY_SECONDS": int(env.get("PREPPLAN_BUSY_RETRY_SECONDS", 5)),
     }

@@ -222,20 +222,20 @@ def check_header_limits(gunicorn_config: Path, nginx_config: Path | None) -> Fin
     )
 
 
-def check_renderer(app: Flask) -> Finding:
-    """The render child starts, renders, and runs below the pages' priority."""
+def check_renderer(environ: Mapping[str, str]) -> Finding:
+    """The app servers' render child starts, renders, and runs below the pages' priority."""
+    from prepplan.config import env_flag
     from prepplan.documents import pdf, render_process
 
-    if not app.config["PDF_PROCESS"]:
-        return Finding(
-            "renderer", True, "PDFs are rendered in the worker (PREPPLAN_PDF_PROCESS off)"
-        )
+    if not env_flag(environ.get("PREPPLAN_PDF_PROCESS"), True):
+        return Finding("renderer", True, "PDFs rendered in the worker (PREPPLAN_PDF_PROCESS off)")
     try:
-        with app.app_context():
-            made = render_process.run(pdf.render_pdf, "<p>prepplan check</p>")
-            niceness = render_process.run(os.nice, 0)
+        made = render_process.run_in_child(pdf.render_pdf, "<p>prepplan check</p>")
+        niceness = render_process.run_in_child(os.nice, 0)
     except Exception as error:  # noqa: BLE001 (any failure is the finding)
         return Finding("renderer", False, f"the render child failed: {type(error).__name__}")
+    finally:
+        render_process.stop()
     if not made.startswith(b"%PDF"):
         return Finding("renderer", False, "the render child made no PDF")
     if niceness <= os.nice(0):
@@ -257,7 +257,7 @@ def run_checks(
         check_secret_key(environ, Path(app.instance_path)),
         check_database(app),
         check_header_limits(gunicorn_config, nginx_config),
-        check_renderer(app),
+        check_renderer(environ),
     ]
 
 

@@ -89,13 +89,17 @@ def test_check_passes_on_a_good_installation(make_app, production_env):
 
 
 def test_check_starts_the_render_child_and_finds_it_below_the_pages(make_app, production_env):
-    app = make_app(PDF_PROCESS=True)
-    try:
-        code, lines = check(app)
-    finally:
-        render_process.stop()
+    code, lines = check(make_app())
     assert code == 0, lines
     assert f"renders PDFs at nice {os.nice(0) + render_process.NICE}" in lines["renderer"]
+    assert render_process._pools.get(os.getpid()) is None  # stopped again
+
+
+def test_check_says_when_renders_stay_in_the_worker(make_app, production_env, monkeypatch):
+    monkeypatch.setenv("PREPPLAN_PDF_PROCESS", "0")
+    code, lines = check(make_app())
+    assert code == 0, lines
+    assert "in the worker" in lines["renderer"]
 
 
 def test_check_passes_with_the_inbox_on_a_migrated_database(make_app, production_env, db_url):  # noqa: F811 (the fixture)

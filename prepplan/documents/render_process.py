@@ -79,11 +79,15 @@ def in_child_process() -> bool:
 
 
 def run(function: Callable[..., Result], *args: object) -> Result:
-    """``function(*args)`` in a render child when the app asks for it, else here. A child that
-    died (killed for memory, say) is replaced, and the render tried once more."""
+    """``function(*args)`` in a render child when the app asks for it, else here."""
     if not in_child_process():
         return function(*args)
-    children = max(1, int(current_app.config["PDF_RENDERS"]))
+    return run_in_child(function, *args, children=max(1, int(current_app.config["PDF_RENDERS"])))
+
+
+def run_in_child(function: Callable[..., Result], *args: object, children: int = 1) -> Result:
+    """``function(*args)`` in one of this process's render children. A child that died (killed
+    for memory, say) is replaced, and the call tried once more."""
     for attempt in (1, 2):
         pool = _pool(children)
         try:
