@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from pypdf import PdfReader
 
 from prepplan import plan_state as state
-from prepplan.helper_mode import CLOSE, MARKER_COOKIE, OPEN, finish_bilingual_html
+from prepplan.bilingual import CLOSE, OPEN
+from prepplan.helper_mode import MARKER_COOKIE, finish_bilingual_html
 from prepplan.i18n import BY_SLUG, SITE_LANGUAGES, language_name
 from tests.walk import FlowWalker
 
