@@ -187,8 +187,8 @@
     frame.setAttribute("aria-hidden", "true");
     frame.tabIndex = -1;
     frame.addEventListener("load", function () {
+      // Focus stays on the page (not the frame), so the family's next key or tap there is seen.
       try {
-        frame.contentWindow.focus();
         frame.contentWindow.print();
       } catch (error) {
         download();
