@@ -8,10 +8,15 @@ One policy everywhere:
   read it as English and right-to-left pages keep it in order;
 - English first means an English document (the school form): there the translation carries its
   own ``lang`` (and ``dir``), since the document's language no longer says it.
+
+Where markup cannot be returned yet (helper mode pairs every message at the gettext level, which
+returns a str), ``pair_in_text`` carries the English between two private-use characters, and
+``finish_pairs_in_html`` turns the finished page's pairs into markup under the same policy.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 
 from flask_babel import force_locale, get_locale
@@ -78,3 +83,29 @@ def label(
     if text is None:
         return escape(code)
     return rendered(lambda: str(text), english=english, english_first=english_first)
+
+
+# --- Pairs inside plain text, until the page is finished -------------------------------------
+
+# The English half of a pair, between two private-use characters (no message uses them; what a
+# page prints between them has been escaped like any other text).
+OPEN, CLOSE = "\ue000", "\ue001"
+_MARKED = re.compile(f"{OPEN}([^{CLOSE}]*){CLOSE}")
+_ATTRIBUTE = re.compile(r'="[^"]*' + OPEN + r'[^"]*"')
+_PLAIN_ELEMENTS = re.compile(r"<(title|option)\b[^>]*>.*?</\1>", re.S)
+
+
+def pair_in_text(translated: str, english: str) -> str:
+    """The translation with its English marked after it; the English once only when the two
+    are the same."""
+    if translated == english:
+        return translated
+    return f"{translated}{OPEN}{english}{CLOSE}"
+
+
+def finish_pairs_in_html(html: str, english_class: str = "en") -> str:
+    """A finished page's pairs as markup: the English in a ``lang="en" dir="ltr"`` span where
+    markup can go, and dropped where it cannot (attributes, ``<title>``, ``<option>``)."""
+    html = _ATTRIBUTE.sub(lambda match: _MARKED.sub("", match.group(0)), html)
+    html = _PLAIN_ELEMENTS.sub(lambda match: _MARKED.sub("", match.group(0)), html)
+    return _MARKED.sub(rf'<span class="{english_class}" lang="en" dir="ltr">\1</span>', html)

@@ -11,8 +11,8 @@ plan. While it is on:
   appended between two private-use characters, and one pass over the finished HTML turns those
   into ``<span class="helper-en">`` (or drops the English where markup cannot go: attributes,
   ``<title>``, ``<option>``). Templates stay as they are; documents (PDF, CSV, vCard) are made
-  with Python's gettext and are never touched. The issue-8 bilingual module can later take over
-  ``_pair`` below.
+  with Python's gettext and are never touched. The pairing and its markup follow the site's one
+  bilingual policy (prepplan/bilingual.py: ``pair_in_text``, ``finish_pairs_in_html``).
 - "Finish and clear for the next family" is on every page: it deletes every cookie but the
   marker, asks the browser to drop cache and storage (Clear-Site-Data), and replaces the page
   with the language chooser. Each clear starts a new "family epoch" kept in the marker; a page
@@ -47,6 +47,7 @@ from flask_babel.speaklater import LazyString
 from wtforms import FieldList, FormField
 from wtforms.form import BaseForm
 
+from prepplan.bilingual import finish_pairs_in_html, pair_in_text
 from prepplan.documents.plan_pdf import Paper
 from prepplan.i18n import BY_SLUG
 from prepplan.plan_state import device
@@ -55,11 +56,6 @@ from prepplan.security import attachment
 bp = Blueprint("helpers", __name__)
 
 MARKER_COOKIE = "pp_helper"
-# The English half of a message, between two private-use characters until the page is finished.
-OPEN, CLOSE = "\ue000", "\ue001"
-_MARKED = re.compile(f"{OPEN}([^{CLOSE}]*){CLOSE}")
-_ATTRIBUTE = re.compile(r'="[^"]*' + OPEN + r'[^"]*"')
-_PLAIN_ELEMENTS = re.compile(r"<(title|option)\b[^>]*>.*?</\1>", re.S)
 _FORM_TAG = re.compile(r"<form\b(?![^>]*\bautocomplete=)")
 
 
@@ -109,9 +105,9 @@ def _page_render_ends(sender: Flask, template, context: dict, **extra) -> None:
 def _pair(translated: str, english: str) -> str:
     """Only while a page (not a document) renders in helper mode; documents made with
     get_template().render() fire no signal and so never get here with the flag set."""
-    if not g.get("helper_bilingual") or str(get_locale()) == "en" or translated == english:
+    if not g.get("helper_bilingual") or str(get_locale()) == "en":
         return translated
-    return f"{translated}{OPEN}{english}{CLOSE}"
+    return pair_in_text(translated, english)
 
 
 def _gettext(message: str) -> str:
@@ -161,9 +157,7 @@ def _pair_form_labels(form: BaseForm) -> None:
 
 def finish_bilingual_html(html: str) -> str:
     """Turn the marked English into markup where markup can go, and drop it where it cannot."""
-    html = _ATTRIBUTE.sub(lambda match: _MARKED.sub("", match.group(0)), html)
-    html = _PLAIN_ELEMENTS.sub(lambda match: _MARKED.sub("", match.group(0)), html)
-    html = _MARKED.sub(r'<span class="helper-en" lang="en" dir="ltr">\1</span>', html)
+    html = finish_pairs_in_html(html, english_class="helper-en")
     # The last family's answers are neither restored by Back nor suggested to the next one.
     return _FORM_TAG.sub('<form autocomplete="off"', html)
 

@@ -25,18 +25,31 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
         "base-uri 'none'",
         "object-src 'none'",
+        # Helper mode prints a PDF from a hidden frame holding it as a blob: URL
+        # (static/prepplan.js). Chromium's PDF viewer needs nothing more: object-src stays 'none'
+        # and frame-ancestors 'none' does not stop a blob frame of the page's own making.
+        "frame-src blob:",
     )
 )
 
 
-def attachment(data: bytes, mimetype: str, filename: str) -> Response:
-    """A download. Every download here carries family or school data: no cache may keep it
-    (said here as well as in set_security_headers, so it holds wherever the response goes)."""
+def attachment(data: bytes, mimetype: str, filename: str, *, inline: bool = False) -> Response:
+    """A download or, with ``inline``, a document the browser shows itself (helper mode's print
+    buttons: the browser's PDF viewer, with its own print button, and nothing in the downloads
+    folder). Every one carries family or school data: no cache may keep it (said here as well as
+    in set_security_headers, so it holds wherever the response goes)."""
     # content_type, not mimetype: Werkzeug would add a second charset to "text/csv; charset=...".
     response = Response(data, content_type=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def wants_print() -> bool:
+    """A print button asked for this document (``print`` in the query or the form): it is shown
+    inline, to print, rather than downloaded."""
+    return bool(request.values.get("print"))
 
 
 def set_security_headers(response: Response) -> Response:

@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from pypdf import PdfReader
 
 from prepplan import plan_state as state
-from prepplan.helper_mode import CLOSE, MARKER_COOKIE, OPEN, finish_bilingual_html
+from prepplan.bilingual import CLOSE, OPEN
+from prepplan.helper_mode import MARKER_COOKIE, finish_bilingual_html
 from prepplan.i18n import BY_SLUG, SITE_LANGUAGES, language_name
 from tests.walk import FlowWalker
 
@@ -214,3 +215,68 @@ def test_no_helper_page_paper_or_flyer_shows_an_untranslated_string(make_app, tm
         # The school form and the wallet cards carry English on purpose, beside the pseudo text.
         left = leftovers(text, ["https://plan.example.org/es/", "Español"], english_pairs=True)
         assert left == [], name
+
+
+def _plan_with_papers(plan):
+    from prepplan.legal import massachusetts as ma
+
+    legal = plan.legal.model_copy(
+        update={"forms": list(ma.FORMS), "caregiver_ids": [plan.contacts[0].id]}
+    )
+    return plan.model_copy(update={"legal": legal})
+
+
+def test_print_buttons_only_in_helper_mode(client, give_plan, example_plan):
+    """The results page and the caregiver papers page print in helper mode, and only there."""
+    give_plan(client.application, client, _plan_with_papers(example_plan))
+    for path in ("/es/plan/done", "/es/plan/caregiver-papers"):
+        html = client.get(path).get_data(as_text=True)
+        assert "data-print" not in html and 'name="print"' not in html, path
+    helper_on(client)
+    give_plan(client.application, client, _plan_with_papers(example_plan))
+    results = client.get("/es/plan/done").get_data(as_text=True)
+    # The plan's two copies, inside the options form (its language, paper and both-languages
+    # choices go with them), opening a new tab without JavaScript.
+    start = results.index('class="options-form"')
+    options_form = results[start : results.index("</form>", start)]
+    assert options_form.count("data-print") == 2
+    assert 'name="print" value="complete" formtarget="_blank"' in options_form
+    assert 'name="print" value="to_give" formtarget="_blank"' in options_form
+    # Each caregiver paper the family made, and the school form through its check.
+    for code in ("ma-caregiver-affidavit", "ma-temporary-agent"):
+        assert f'action="/es/plan/caregiver-papers/{code}.pdf" target="_blank"' in results
+    assert results.count("data-print") == 4
+    assert 'href="/es/school/" id="print-school-form"' in results
+    papers = client.get("/es/plan/caregiver-papers").get_data(as_text=True)
+    assert papers.count("data-print") == 2 and 'id="print-notice"' in papers
+
+
+def test_printing_opens_the_pdf_inline_and_uncached(client, give_plan, example_plan):
+    helper_on(client)
+    give_plan(client.application, client, _plan_with_papers(example_plan))
+    plan = client.get("/es/plan/plan.pdf?copy=complete&language=vi&paper=a4&print=to_give")
+    assert plan.status_code == 200 and plan.data.startswith(b"%PDF")
+    assert plan.headers["Content-Disposition"].startswith('inline; filename="family-plan-to-give-')
+    assert plan.headers["Cache-Control"] == "no-store"
+    paper = client.get("/es/plan/caregiver-papers/ma-temporary-agent.pdf?print=1")
+    assert paper.headers["Content-Disposition"] == 'inline; filename="ma-temporary-agent.pdf"'
+    assert paper.headers["Cache-Control"] == "no-store" and paper.data.startswith(b"%PDF")
+    # Without print, the same documents are downloads as before.
+    download = client.get("/es/plan/caregiver-papers/ma-temporary-agent.pdf")
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_the_school_form_prints_only_after_the_familys_agreement(client, give_plan, example_plan):
+    from tests.test_school_inbox import hidden_fields, preview
+
+    helper_on(client)
+    give_plan(client.application, client, example_plan)
+    page = preview(client)
+    assert 'name="print" value="1" formaction="/es/school/download/form"' in page
+    fields = {**hidden_fields(page), "print": "1"}
+    not_agreed = client.post("/es/school/download/form", data=fields)
+    assert not_agreed.status_code == 400 and not_agreed.mimetype == "text/html"
+    agreed = client.post("/es/school/download/form", data={**fields, "agree": "y"})
+    assert agreed.status_code == 200 and agreed.data.startswith(b"%PDF")
+    assert agreed.headers["Content-Disposition"] == 'inline; filename="school-contact-update.pdf"'
+    assert agreed.headers["Cache-Control"] == "no-store"

@@ -1,6 +1,11 @@
 """Helper mode in a real Chromium: two families back to back on one browser profile, and
 nothing of the first is found in the second's pages, in the history or in the profile's files
-(cache, session, history databases)."""
+(cache, session, history databases); the print buttons print without a download.
+
+Headless Chromium has a PDF viewer (navigator.pdfViewerEnabled, and the viewer's frame loads in
+the print frame), but a real print() on a PDF frame crashes its renderer: there is no print
+dialog without a screen. So PRINT_SPY replaces print() in every frame with a recorder, and
+watches the page's blob: URLs being made and revoked."""
 
 from __future__ import annotations
 
@@ -30,6 +35,62 @@ SECOND = {
 }
 # How the first family's words could appear anywhere: typed, formatted, in URLs.
 FIRST_MARKERS = ("Marisol", "Quenteh", "Yaritza", "Eusebia", "5550177", "555-0177", "555 0177")
+ROOT = Path(__file__).resolve().parent.parent
+
+# Runs in every frame before the page's own scripts (Playwright's init scripts reach frames too).
+PRINT_SPY = """
+(() => {
+  window.print = function () {
+    const top = window.top;
+    (top.__prints = top.__prints || []).push({ href: location.href, type: document.contentType });
+  };
+  if (window !== window.top) { return; }
+  window.__blobs = {};
+  window.__revoked = [];
+  const create = URL.createObjectURL.bind(URL);
+  const revoke = URL.revokeObjectURL.bind(URL);
+  URL.createObjectURL = function (blob) {
+    const url = create(blob);
+    window.__blobs[url] = { type: blob.type, head: null };
+    blob.slice(0, 5).text().then((head) => { window.__blobs[url].head = head; });
+    return url;
+  };
+  URL.revokeObjectURL = function (url) { window.__revoked.push(url); return revoke(url); };
+})();
+"""
+
+
+def printed_frame(page) -> dict:
+    """What print() was called on (the frame's URL and content type), once the PDF has arrived
+    and been put in its frame."""
+    for _ in range(600):
+        prints = page.evaluate("window.__prints || []")
+        if prints:
+            assert len(prints) == 1
+            return prints[0]
+        page.wait_for_timeout(100)
+    raise AssertionError("print() was not called")
+
+
+def press_print(page, selector: str) -> dict:
+    page.evaluate("window.__prints = []")
+    page.click(selector)
+    return printed_frame(page)
+
+
+def assert_printed_a_pdf(page, printed: dict) -> None:
+    blobs = page.evaluate("window.__blobs")
+    assert printed["href"] in blobs and printed["href"].startswith("blob:")
+    assert printed["type"] == "application/pdf"
+    assert blobs[printed["href"]] == {"type": "application/pdf", "head": "%PDF-"}
+    assert page.locator("iframe.print-frame").count() == 1
+
+
+def assert_nothing_left(page) -> None:
+    """No print frame, and every blob: URL the page made has been revoked."""
+    assert page.locator("iframe").count() == 0
+    made = set(page.evaluate("Object.keys(window.__blobs)"))
+    assert made and made <= set(page.evaluate("window.__revoked"))
 
 
 @pytest.fixture(scope="module")
@@ -123,6 +184,7 @@ def test_two_families_back_to_back_share_nothing(server, tmp_path):
             headless=True,
             accept_downloads=True,
         )
+        context.add_init_script(PRINT_SPY)
         page = context.new_page()
 
         # The helper turns helper mode on, with the event's PIN.
@@ -145,8 +207,15 @@ def test_two_families_back_to_back_share_nothing(server, tmp_path):
             for html in first_pages
         )
         assert any("Marisol" in html for html in first_pages)  # the markers were really there
+        # Printing: print() called on a frame holding the PDF, and no download.
+        downloads: list[str] = []
+        page.on("download", lambda download: downloads.append(download.suggested_filename))
+        assert_printed_a_pdf(page, press_print(page, "button[name=print][value=complete]"))
+        assert downloads == []
+        page.click("h1")
+        assert_nothing_left(page)  # the family came back to the page: the print frame went
         with page.expect_download() as download:
-            page.click(".options-form button[type=submit]")
+            page.click(".options-form button[data-busy-retry]")
         assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
 
         # Finish and clear: back at the language chooser, only the helper's marker left.
@@ -198,6 +267,87 @@ def test_two_families_back_to_back_share_nothing(server, tmp_path):
             if marker.encode() in data or marker.encode("utf-16-le") in data:
                 found.append((str(path.relative_to(profile)), marker))
     assert found == []
+
+
+def test_every_print_button_prints_without_a_download(server):
+    """The results page in helper mode: the plan's two copies, each caregiver paper and the
+    school form (through the family's check and agreement) are printed from memory; nothing is
+    downloaded, and nothing is left once the family is back on the page or has finished. A busy
+    server's answer shows the notice, and the print goes through when the server has room."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(accept_downloads=True)
+        context.add_init_script(PRINT_SPY)
+        page = context.new_page()
+        downloads: list[str] = []
+        page.on("download", lambda download: downloads.append(download.suggested_filename))
+        page.goto(f"{server}/es/helpers")
+        page.fill("#pin", PIN)
+        page.click("#helper-on")
+        page.goto(f"{server}/es/plan/upload")
+        page.set_input_files("#plan_file", str(ROOT / "examples" / "family-plan.json"))
+        page.click("main form button[type=submit]")
+        page.wait_for_load_state("load")
+        # The caregiver papers: both, for the first contact, who lives with the children.
+        page.goto(f"{server}/es/plan/caregiver-papers")
+        page.check("#caregiver_ids-0")
+        page.check("#lives_with_children_now-0")
+        page.check("#authority-0")
+        page.check("#forms-0")
+        page.check("#forms-1")
+        page.click("#step-form button[type=submit]")
+        page.wait_for_url("**/es/plan/caregiver-papers#papers")
+        assert page.locator("#papers button[data-print]").count() == 2
+        assert_printed_a_pdf(page, press_print(page, "#papers button[data-print] >> nth=0"))
+        page.click("h1")
+        assert_nothing_left(page)
+
+        page.goto(f"{server}/es/plan/done")
+        answers: list[int] = []
+
+        def busy_first(route) -> None:
+            if not answers:
+                answers.append(503)
+                route.fulfill(status=503, headers={"Retry-After": "1"}, body="busy")
+            else:
+                answers.append(200)
+                route.continue_()
+
+        page.route("**/es/plan/plan.pdf*", busy_first)
+        page.evaluate("window.__prints = []")
+        page.click("button[name=print][value=to_give]")
+        page.wait_for_selector("#busy-notice:not([hidden])", timeout=5_000)
+        assert_printed_a_pdf(page, printed_frame(page))
+        assert answers == [503, 200]
+        assert page.is_hidden("#busy-notice")
+        page.unroute("**/es/plan/plan.pdf*")
+
+        buttons = page.locator("button[data-print]")
+        assert buttons.count() == 4  # two copies of the plan, two caregiver papers
+        for number in range(4):
+            assert_printed_a_pdf(page, press_print(page, f"button[data-print] >> nth={number}"))
+            page.keyboard.press("Tab")  # back on the page: the frame goes
+            assert_nothing_left(page)
+
+        # The school form: the results page leads into the check, which keeps the agreement.
+        page.click("#print-school-form")
+        page.click("main form button[type=submit]")  # the review: see what will be shared
+        page.click("button[name=print]")  # not agreed: the page says what is missing
+        page.wait_for_selector(".error-summary")
+        assert page.evaluate("window.__prints || []") == []
+        page.check("#agree")
+        assert_printed_a_pdf(page, press_print(page, "button[name=print]"))
+        assert downloads == []
+        assert page.url.endswith("/es/school/download/form")  # the preview page, where it was
+
+        # Finish: the frame and its blob go with the page.
+        page.click("#helper-finish")
+        page.wait_for_url(f"{server}/")
+        assert page.locator("iframe").count() == 0
+        assert "Ramírez" not in page.content()
+        browser.close()
 
 
 def test_the_idle_limit_in_helper_mode_is_short(server):

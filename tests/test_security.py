@@ -33,6 +33,20 @@ def test_every_page_sends_the_security_headers(client, path):
     assert response.headers["Cache-Control"] == "no-store"
 
 
+def test_the_csp_allows_framing_only_blob_documents_and_no_plugins(client):
+    """Helper mode prints a PDF from a frame holding a blob: URL of the page's own making
+    (static/prepplan.js); nothing else may be framed, embedded or frame this site."""
+    directives = dict(
+        directive.split(" ", 1)
+        for directive in client.get("/es/").headers["Content-Security-Policy"].split("; ")
+    )
+    assert directives["frame-src"] == "blob:"
+    assert directives["object-src"] == "'none'"
+    assert directives["default-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "child-src" not in directives and "worker-src" not in directives
+
+
 def test_downloads_with_family_data_are_not_stored(client, example_plan):
     FlowWalker(client, "en").walk(example_plan)
     response = client.get("/en/plan/plan-file.json")

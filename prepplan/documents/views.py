@@ -12,7 +12,7 @@ from prepplan.documents.plan_pdf import Copy, Paper, render_plan_pdf
 from prepplan.i18n import BY_CODE, BY_SLUG, current_language
 from prepplan.plan_state import device
 from prepplan.school.district import configured_district
-from prepplan.security import attachment
+from prepplan.security import attachment, wants_print
 
 bp = Blueprint("documents", __name__)
 
@@ -32,7 +32,9 @@ def plan_pdf() -> ResponseReturnValue:
     paper: Paper = "a4" if request.args.get("paper") == "a4" else "letter"
     # "1" from a link, "y" from the results page's checkbox.
     bilingual = request.args.get("bilingual", "").lower() in ("1", "y", "yes", "on", "true")
-    copy: Copy = "to_give" if request.args.get("copy") == "to_give" else "complete"
+    # A print button (helper mode) names its copy: print=complete or print=to_give.
+    asked_copy = request.args.get("print") or request.args.get("copy")
+    copy: Copy = "to_give" if asked_copy == "to_give" else "complete"
     pdf = render_plan_pdf(
         plan,
         language=_document_language_code(),
@@ -44,4 +46,4 @@ def plan_pdf() -> ResponseReturnValue:
     # An ASCII name with only a date in it: nothing personal in a download list.
     kind = "-to-give" if copy == "to_give" else ""
     filename = f"family-plan{kind}-{(plan.made_on or date.today()).isoformat()}.pdf"
-    return attachment(pdf, "application/pdf", filename)
+    return attachment(pdf, "application/pdf", filename, inline=wants_print())

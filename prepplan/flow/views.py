@@ -44,6 +44,7 @@ from prepplan.flow.steps import (
 from prepplan.forms import ConfirmForm, PageForm
 from prepplan.i18n import SITE_LANGUAGES, current_language
 from prepplan.i18n import lazy_gettext as _l
+from prepplan.legal import massachusetts as legal_forms
 from prepplan.plan.model import Plan
 from prepplan.plan.planfile import PlanFileError, dump_plan, load_plan
 from prepplan.plan_state import CLEARED_REASONS, device
@@ -389,7 +390,9 @@ def results() -> Any:
     options.language.choices = forms.options(
         (lang.code, lang.native_name) for lang in SITE_LANGUAGES
     )
-    return render_template("flow/results.html", plan=plan, options=options)
+    return render_template(
+        "flow/results.html", plan=plan, options=options, affidavit=legal_forms.AFFIDAVIT
+    )
 
 
 @bp.route("/plan-file.json")

@@ -28,7 +28,7 @@ from prepplan.legal.notaries import configured_notaries
 from prepplan.legal.reminders import reminder_calendar
 from prepplan.plan.model import LegalPapers, Plan
 from prepplan.plan_state import device
-from prepplan.security import attachment
+from prepplan.security import attachment, wants_print
 
 bp = Blueprint("legal", __name__)
 
@@ -107,7 +107,8 @@ def paper_pdf(form: str) -> Response:
         plan, form, language=current_language().code, blank=blank, notaries=configured_notaries()
     )
     # An ASCII name with nothing personal in it.
-    return attachment(pdf, "application/pdf", f"{form}{'-blank' if blank else ''}.pdf")
+    filename = f"{form}{'-blank' if blank else ''}.pdf"
+    return attachment(pdf, "application/pdf", filename, inline=wants_print())
 
 
 @bp.route("/<lang:lang>/plan/reminders.ics")

@@ -29,7 +29,7 @@ from prepplan.school.district import District
 from prepplan.school.forms import SchoolUpdateForm, school_update_form
 from prepplan.school.labels import contact_note_for_phone
 from prepplan.school.record import SchoolUpdate, school_contacts, school_updates_from_plan
-from prepplan.security import attachment
+from prepplan.security import attachment, wants_print
 
 bp = Blueprint("school", __name__, url_prefix="/<lang:lang>/school")
 
@@ -208,7 +208,10 @@ def download(output: str) -> Any:
         from prepplan.school.printable import render_school_form
 
         return attachment(
-            render_school_form(updates), "application/pdf", "school-contact-update.pdf"
+            render_school_form(updates),
+            "application/pdf",
+            "school-contact-update.pdf",
+            inline=wants_print(),
         )
     make_csv, filename = exports.CSV_EXPORTS[output]
     return attachment(make_csv(updates), "text/csv; charset=utf-8", filename)
