@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from babel import Locale, negotiate_locale
 from flask import Flask, current_app, g, request, url_for
@@ -107,15 +108,20 @@ def negotiated_language() -> SiteLanguage:
     return _BY_LOWER_CODE.get((best or "").lower(), DEFAULT)
 
 
+# url_for's own keywords: a query word of these names must not become an option of the link.
+URL_FOR_OPTIONS = frozenset({"_anchor", "_method", "_scheme", "_external"})
+
+
 def this_page_in(language: SiteLanguage, **query: str) -> str:
-    """The page being shown, in another language: the same endpoint, arguments and query."""
-    args = {key: value for key, value in request.args.items() if key != "switch"}
-    return url_for(
-        request.endpoint or "pages.start",
-        **(request.view_args or {}),
-        **(args | query),
-        lang=language.slug,
-    )
+    """The page being shown, in another language: the same endpoint, arguments and query.
+    A query word named like one of the page's own arguments (``lang``, a step's ``name``) or
+    like an option of url_for is not the visitor's to set, and is left out."""
+    view_args = request.view_args or {}
+    left_out = {"switch", "lang", *view_args} | URL_FOR_OPTIONS
+    kept = {key: value for key, value in request.args.items() if key not in left_out}
+    # Any: url_for's own type for a route's values.
+    values: dict[str, Any] = {**view_args, **kept, **query, "lang": language.slug}
+    return url_for(request.endpoint or "pages.start", **values)
 
 
 def same_page_in(path: str, language: SiteLanguage) -> str:
