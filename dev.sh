@@ -164,7 +164,7 @@ extract() {
 
 cmd=${1:-help}
 case $cmd in
-  setup) setup ;;
+  setup) setup "${@:2}" ;;
   run)
     setup
     echo "prepplan: serving http://127.0.0.1:5000 (development settings; Ctrl+C stops)"

@@ -8,12 +8,17 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
 
 from prepplan.i18n import SITE_LANGUAGES
+
+if TYPE_CHECKING:  # the commands import the documents (and WeasyPrint) only when they run
+    from prepplan.documents.paper import PaperKind
+    from prepplan.documents.plan_pdf import Paper
 
 LANGUAGE_CODES = [language.code for language in SITE_LANGUAGES] + [
     language.slug for language in SITE_LANGUAGES if language.slug != language.code
@@ -58,7 +63,7 @@ def pdf_command(
     plan_file: Path,
     language: str | None,
     bilingual: bool,
-    paper: str,
+    paper: Paper,
     to_give: bool,
     district_file: Path | None,
     output: Path,
@@ -118,12 +123,12 @@ def _base_url(url: str | None) -> str:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @with_appcontext
 def paper_command(
-    language: str, fillable: bool, school_form: bool, paper: str, output: Path
+    language: str, fillable: bool, school_form: bool, paper: Paper, output: Path
 ) -> None:
     """A blank plan (or school form) to fill in by hand or in a PDF reader."""
     from prepplan.documents.paper import render_blank_pdf
 
-    kind = "school-form" if school_form else "plan"
+    kind: PaperKind = "school-form" if school_form else "plan"
     output.write_bytes(render_blank_pdf(kind, language=language, paper=paper, fillable=fillable))
     click.echo(f"wrote {output}", err=True)
 
@@ -135,7 +140,7 @@ def paper_command(
 @click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @with_appcontext
-def flyer_command(language: str, url: str | None, tent: bool, paper: str, output: Path) -> None:
+def flyer_command(language: str, url: str | None, tent: bool, paper: Paper, output: Path) -> None:
     """A flyer whose QR code opens the site's start page in one language."""
     from prepplan.documents.flyer import render_flyer_pdf
 
@@ -155,7 +160,7 @@ def flyer_command(language: str, url: str | None, tent: bool, paper: str, output
 @click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True)
 @with_appcontext
-def kit_command(url: str | None, paper: str, output: Path) -> None:
+def kit_command(url: str | None, paper: Paper, output: Path) -> None:
     """Every blank paper, fillable form, flyer and table tent, in every language."""
     from prepplan.documents.kit import write_kit
 

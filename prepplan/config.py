@@ -10,12 +10,44 @@ import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TypedDict
 
 ENVIRONMENTS = ("development", "testing", "production")
 
 
 class ConfigError(RuntimeError):
     pass
+
+
+class Settings(TypedDict):
+    """The app's settings, as ``load_config`` reads them (described there)."""
+
+    PREPPLAN_ENV: str
+    SECRET_KEY: str
+    MAX_CONTENT_LENGTH: int
+    MAX_FORM_MEMORY_SIZE: int
+    IDLE_MINUTES: int
+    PLAN_MAX_HOURS: int
+    SESSION_COOKIE_NAME: str
+    SESSION_COOKIE_HTTPONLY: bool
+    SESSION_COOKIE_SAMESITE: str
+    SESSION_COOKIE_SECURE: bool
+    WTF_CSRF_TIME_LIMIT: int | None
+    DATABASE_URL: str
+    DATABASE_TIMEOUT_SECONDS: float
+    DISTRICT_FILE: str
+    NOTARIES_FILE: str
+    RECORD_KEYS: str
+    RETENTION_DAYS: int
+    BASE_URL: str
+    EVENT_PIN: str
+    HELPER_IDLE_MINUTES: int
+    PROXIES: int
+    PDF_RENDERS: int
+    PDF_QUEUE: int
+    PDF_WAIT_SECONDS: float
+    PDF_PROCESS: bool
+    BUSY_RETRY_SECONDS: int
 
 
 def env_flag(value: str | None, default: bool = False) -> bool:
@@ -36,7 +68,7 @@ def _dev_secret_key(instance_path: Path) -> str:
 
 def load_config(
     instance_path: Path, environ: Mapping[str, str] | None = None, *, serving: bool = True
-) -> dict:
+) -> Settings:
     env = os.environ if environ is None else environ
     environment = env.get("PREPPLAN_ENV", "production")
     if environment not in ENVIRONMENTS:

@@ -3,10 +3,19 @@ length messages and choices built from translated labels."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeAlias
+
+from flask_babel import LazyString
 from flask_wtf import FlaskForm
-from wtforms import Field, FieldList, FormField, SelectChoice
+from wtforms import Field, FieldList, Form, FormField, SelectChoice
 
 from prepplan.i18n import lazy_gettext as _l
+
+# A label, description or message: plain text, or a message translated when shown (_l).
+Label: TypeAlias = str | LazyString
+# A WTForms validator: raises ValidationError (or StopValidation) when the field is wrong.
+Validator: TypeAlias = Callable[[Form, Field], None]
 
 TOO_LONG = _l("Use %(max)d characters or fewer.")
 
@@ -30,7 +39,7 @@ def keep_whole(field: Field) -> None:
                 field.render_kw = {k: v for k, v in field.render_kw.items() if k != "maxlength"}
 
 
-def options(labels) -> list[SelectChoice]:
+def options(labels: Mapping[str, Label] | Iterable[tuple[str, Label]]) -> list[SelectChoice]:
     """WTForms choices from {code: translated label}."""
     return [SelectChoice(code, label) for code, label in dict(labels).items()]
 
@@ -38,7 +47,7 @@ def options(labels) -> list[SelectChoice]:
 class PageForm(FlaskForm):
     """A page's form. A failed CSRF check reads as a translated, actionable message."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.meta.csrf:
             # Several small forms share a page (move up, move down, sign out): their hidden CSRF
@@ -47,8 +56,8 @@ class PageForm(FlaskForm):
         for field in self:
             keep_whole(field)
 
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
+    def validate(self, extra_validators: Mapping[str, Sequence[Validator]] | None = None) -> bool:
+        valid: bool = super().validate(extra_validators)
         if self.meta.csrf and self.csrf_token.errors:
             self.csrf_token.errors = [
                 _l(

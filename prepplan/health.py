@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
-from flask import Blueprint, Flask, current_app, jsonify
+from flask import Blueprint, Flask, Response, current_app, jsonify
 from flask.cli import with_appcontext
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -71,7 +71,7 @@ def database_reachable() -> bool:
 
 
 @bp.route("/healthz")
-def healthz():
+def healthz() -> Response | tuple[Response, int]:
     if "prepplan_inbox" not in current_app.extensions:
         return jsonify(status="ok")
     if database_reachable():

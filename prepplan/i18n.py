@@ -9,11 +9,12 @@ from the caller (the plan's language or the reader's choice), never from the req
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from babel import Locale, negotiate_locale
 from flask import Flask, current_app, g, request, url_for
@@ -107,15 +108,20 @@ def negotiated_language() -> SiteLanguage:
     return _BY_LOWER_CODE.get((best or "").lower(), DEFAULT)
 
 
+# url_for's own keywords: a query word of these names must not become an option of the link.
+URL_FOR_OPTIONS = frozenset({"_anchor", "_method", "_scheme", "_external"})
+
+
 def this_page_in(language: SiteLanguage, **query: str) -> str:
-    """The page being shown, in another language: the same endpoint, arguments and query."""
-    args = {key: value for key, value in request.args.items() if key != "switch"}
-    return url_for(
-        request.endpoint or "pages.start",
-        **(request.view_args or {}),
-        **(args | query),
-        lang=language.slug,
-    )
+    """The page being shown, in another language: the same endpoint, arguments and query.
+    A query word named like one of the page's own arguments (``lang``, a step's ``name``) or
+    like an option of url_for is not the visitor's to set, and is left out."""
+    view_args = request.view_args or {}
+    left_out = {"switch", "lang", *view_args} | URL_FOR_OPTIONS
+    kept = {key: value for key, value in request.args.items() if key not in left_out}
+    # Any: url_for's own type for a route's values.
+    values: dict[str, Any] = {**view_args, **kept, **query, "lang": language.slug}
+    return url_for(request.endpoint or "pages.start", **values)
 
 
 def same_page_in(path: str, language: SiteLanguage) -> str:
@@ -127,7 +133,7 @@ def same_page_in(path: str, language: SiteLanguage) -> str:
         endpoint, args = "pages.start", {}
     if "lang" not in args:
         endpoint, args = "pages.start", {}
-    return url_for(endpoint, **(args | {"lang": language.slug}))
+    return url_for(endpoint, **{**args, "lang": language.slug})
 
 
 def current_language() -> SiteLanguage:
@@ -175,7 +181,7 @@ def language_name(code: str, in_language: str | None = None) -> str:
     """A person's language named in the reader's language (translations/<locale>/formats.toml)."""
     reader = in_language or str(get_locale() or "en")
     if code == "other":
-        return _("Another language")
+        return str(_("Another language"))
     return locale_formats.language_name(code, reader) or code
 
 
@@ -186,7 +192,7 @@ def format_date(value: date | None, form: str = "long", language: str | None = N
     return locale_formats.format_date(value, form, language or str(get_locale() or "en"))
 
 
-def format_list(items, language: str | None = None) -> Markup:
+def format_list(items: Iterable[str | None], language: str | None = None) -> Markup:
     """Several items joined as the reader's language joins them ("A, B y C", "A、B和C").
 
     Items are escaped (or already markup, like ``ltr`` spans); our list patterns hold no HTML."""
@@ -201,7 +207,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=_select_locale)
 
     @app.url_defaults
-    def _keep_language(endpoint: str, values: dict) -> None:
+    def _keep_language(endpoint: str, values: dict[str, Any]) -> None:
         if (
             "lang" in values
             or endpoint not in app.view_functions
@@ -211,12 +217,12 @@ def init_app(app: Flask) -> None:
         values["lang"] = current_language().slug
 
     @app.url_value_preprocessor
-    def _language_from_url(endpoint: str | None, values: dict | None) -> None:
+    def _language_from_url(endpoint: str | None, values: dict[str, Any] | None) -> None:
         if values and "lang" in values:
             g.language = BY_SLUG[values.pop("lang")]
 
     @app.context_processor
-    def _language_context() -> dict:
+    def _language_context() -> dict[str, object]:
         language = current_language()
         return {
             "site_languages": SITE_LANGUAGES,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, g, redirect, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 
 from prepplan.i18n import (
     BY_SLUG,
@@ -56,11 +58,11 @@ def privacy() -> str:
 
 
 @bp.route("/<lang:lang>/delete", methods=["POST"])
-def delete_everything() -> Response:
+def delete_everything() -> BaseResponse:
     return _clear("deleted")
 
 
-def _clear(reason: str) -> Response:
+def _clear(reason: str) -> BaseResponse:
     device.forget()
     response = redirect(url_for("pages.cleared", reason=reason))
     # Ask the browser to drop everything of ours: cookies, storage, cached pages.
@@ -69,12 +71,12 @@ def _clear(reason: str) -> Response:
 
 
 @bp.route("/<lang:lang>/finish", methods=["POST"])
-def finish() -> Response:
+def finish() -> BaseResponse:
     return _clear("finished")
 
 
 @bp.route("/<lang:lang>/cleared")
-def cleared() -> str | Response:
+def cleared() -> str | BaseResponse:
     reason = request.args.get("reason", "deleted")
     if reason == "idle" and device.has_plan:
         # The page's timer ran out, but the plan's own timestamp says it is still in use (in
@@ -101,14 +103,14 @@ ERROR_MESSAGES = {
 }
 
 
-def render_error(error) -> tuple[str, int]:
+def render_error(error: HTTPException) -> tuple[str, int]:
     """Error pages in the family's language, naming nothing they typed."""
     code = getattr(error, "code", 500) or 500
     message = ERROR_MESSAGES.get(code, ERROR_MESSAGES[500])
     return render_template("pages/error.html", message=message, code=code), code
 
 
-def init_error_pages(app) -> None:
+def init_error_pages(app: Flask) -> None:
     for code in ERROR_MESSAGES:
         app.register_error_handler(code, render_error)
 

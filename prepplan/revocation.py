@@ -20,7 +20,7 @@ from __future__ import annotations
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, current_app
 from sqlalchemy import String, delete, select
@@ -41,7 +41,7 @@ class RevokedPlan(Base):
 
 
 def _sessions() -> sessionmaker[Session]:
-    return current_app.extensions["prepplan_revocation"]
+    return cast("sessionmaker[Session]", current_app.extensions["prepplan_revocation"])
 
 
 def stamped(state: dict[str, Any]) -> dict[str, Any]:
@@ -76,7 +76,7 @@ class Outage:
 
 
 def _outage() -> Outage:
-    return current_app.extensions["prepplan_revocation_outage"]
+    return cast(Outage, current_app.extensions["prepplan_revocation_outage"])
 
 
 def is_revoked(state: dict[str, Any]) -> bool:

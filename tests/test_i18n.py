@@ -78,6 +78,15 @@ def test_the_language_page_keeps_the_place_in_the_flow(client):
     assert "evil.example" not in hostile
 
 
+@pytest.mark.parametrize("query", ["", "lang=xx", "name=address", "_external=1", "_anchor=top"])
+def test_the_language_switch_ignores_query_words_named_like_its_own(client, query):
+    """A query word named like the page's own arguments or url_for's options (a link someone
+    shared, a typo) neither breaks the page nor changes where the switch leads."""
+    response = client.get(f"/es/plan/address?{query}")
+    assert response.status_code == 200
+    assert 'formaction="/en/plan/address?switch=language"' in response.get_data(as_text=True)
+
+
 def test_phone_numbers_read_as_their_reader_expects(app):
     with app.test_request_context():
         assert format_phone("+15085550142", "en") == "(508) 555-0142"

@@ -40,7 +40,7 @@ from wtforms.widgets import TextInput
 
 from prepplan import phones
 from prepplan.direction import isolate_in_text
-from prepplan.forms import TOO_LONG, PageForm, options
+from prepplan.forms import TOO_LONG, Label, PageForm, Validator, options
 from prepplan.i18n import language_name
 from prepplan.i18n import lazy_gettext as _l
 from prepplan.locale_formats import (
@@ -57,6 +57,7 @@ from prepplan.plan.model import (
     PERSON_LANGUAGES,
     SHORT_TEXT,
     Contact,
+    Guardian,
     Phone,
 )
 from prepplan.plan.text import clean_line, clean_text
@@ -70,14 +71,19 @@ from prepplan.plan.vocabulary import (
 
 # Every text field filters through the input policy (plan/text.py) before its length is judged,
 # so the form and the model count the same characters.
-def short(label, description=None, required_message=None, **kwargs) -> StringField:
+def short(
+    label: Label,
+    description: Label | None = None,
+    required_message: Label | None = None,
+    **kwargs: Any,
+) -> StringField:
     # DataRequired judges the filtered text: a name of invisible characters only is no name.
     validators = [DataRequired(required_message)] if required_message else [Optional()]
     validators.append(Length(max=SHORT_TEXT, message=TOO_LONG))
     return StringField(label, validators, description=description, filters=[clean_line], **kwargs)
 
 
-def medium(label, description=None) -> TextAreaField:
+def medium(label: Label, description: Label | None = None) -> TextAreaField:
     return TextAreaField(
         label,
         [Optional(), Length(max=MEDIUM_TEXT, message=TOO_LONG)],
@@ -86,7 +92,7 @@ def medium(label, description=None) -> TextAreaField:
     )
 
 
-def long_text(label, description=None) -> TextAreaField:
+def long_text(label: Label, description: Label | None = None) -> TextAreaField:
     return TextAreaField(
         label,
         [Optional(), Length(max=LONG_TEXT, message=TOO_LONG)],
@@ -98,7 +104,7 @@ def long_text(label, description=None) -> TextAreaField:
 # --- phones ---------------------------------------------------------------------------------
 
 
-def valid_phone(form, field) -> None:
+def valid_phone(form: Form, field: Field) -> None:
     """The number the family typed (whatever the field's data) is one a phone can dial."""
     typed = (field.raw_data[0] if field.raw_data else "").strip()
     if typed and not phones.is_valid(typed):
@@ -112,7 +118,7 @@ def valid_phone(form, field) -> None:
         )
 
 
-def typed_length(form, field) -> None:
+def typed_length(form: Form, field: Field) -> None:
     typed = (field.raw_data[0] if field.raw_data else "").strip()
     if len(typed) > SHORT_TEXT:
         raise ValidationError(TOO_LONG % {"max": SHORT_TEXT})
@@ -123,7 +129,13 @@ class PhoneField(Field):
 
     widget = TextInput()
 
-    def __init__(self, label=None, validators=None, kind: str = "work", **kwargs):
+    def __init__(
+        self,
+        label: Label | None = None,
+        validators: Sequence[Validator] | None = None,
+        kind: str = "work",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(label, validators or [Optional(), typed_length, valid_phone], **kwargs)
         self.kind = kind
 
@@ -133,7 +145,7 @@ class PhoneField(Field):
             return without_direction_marks(self.raw_data[0])
         return self.data.number if isinstance(self.data, Phone) else ""
 
-    def process_formdata(self, valuelist) -> None:
+    def process_formdata(self, valuelist: list[str]) -> None:
         typed = (valuelist[0] if valuelist else "").strip()
         # Too long to be a number: no Phone is made; typed_length says why.
         self.data = phones.phone_from_typed(typed, self.kind) if len(typed) <= SHORT_TEXT else None
@@ -151,7 +163,7 @@ class PhoneListField(FieldList):
     """A person's phone boxes; its data is the plan's ``list[Phone]``, empty boxes left out."""
 
     @property
-    def data(self) -> list[Phone]:  # type: ignore[override]
+    def data(self) -> list[Phone]:
         found = [
             phones.phone_from_typed(
                 entry.form.number.data,
@@ -180,8 +192,8 @@ def date_pattern_example() -> str:
 def date_hint() -> str:
     # Translators: under "Date of birth"; %(hint)s is how this language writes day, month and
     # year in letters, like jj/mm/aaaa (translations/<locale>/formats.toml).
-    return _(
-        "Type it like this: %(hint)s", hint=isolate_in_text(typed_date_hint(str(get_locale())))
+    return str(
+        _("Type it like this: %(hint)s", hint=isolate_in_text(typed_date_hint(str(get_locale()))))
     )
 
 
@@ -194,7 +206,12 @@ class LocaleDateField(Field):
     # A birth date is in the past; a paper's start date may be ahead (prepplan/legal).
     future_allowed = False
 
-    def __init__(self, label=None, validators=None, **kwargs):
+    def __init__(
+        self,
+        label: Label | None = None,
+        validators: Sequence[Validator] | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("description", LazyString(date_hint))
         super().__init__(label, validators, **kwargs)
 
@@ -206,7 +223,7 @@ class LocaleDateField(Field):
             return typed_date(self.data, str(get_locale()))
         return ""
 
-    def process_formdata(self, valuelist) -> None:
+    def process_formdata(self, valuelist: list[str]) -> None:
         self.data = None
         text = (valuelist[0] if valuelist else "").strip()
         if not text:
@@ -231,7 +248,7 @@ def person_language_choices() -> list[SelectChoice]:
 class LanguageSelectField(SelectField):
     """Language names come from CLDR in the reader's language, so they are built per request."""
 
-    def __init__(self, label, **kwargs):
+    def __init__(self, label: Label, **kwargs: Any) -> None:
         super().__init__(label, choices=person_language_choices, default="en", **kwargs)
 
 
@@ -337,7 +354,7 @@ class ContactForm(PageForm):
     lives_with_children = BooleanField(_l("Lives with the children"))
     is_legal_guardian = BooleanField(_l("Is a parent or legal guardian of the children"))
 
-    def validate_phones(self, field) -> None:
+    def validate_phones(self, field: Field) -> None:
         if not any(entry.form.number.data for entry in field):
             raise ValidationError(_l("Enter at least one phone number for this contact."))
 
@@ -375,7 +392,7 @@ class CaregiverForm(PageForm):
         ]
         self.backup_contact_id.validators = [Optional()]
 
-    def validate_backup_contact_id(self, field) -> None:
+    def validate_backup_contact_id(self, field: Field) -> None:
         if field.data and field.data == self.primary_contact_id.data:
             raise ValidationError(_l("Choose a different person as the backup caregiver."))
 
@@ -472,7 +489,7 @@ class DocumentOptionsForm(FlaskForm):
     )
 
 
-def private_form(guardians, **kwargs) -> PrivateForm:
+def private_form(guardians: Sequence[Guardian], **kwargs: Any) -> PrivateForm:
     """The private step has one A-number box per parent or guardian."""
     fields = {
         "a_numbers": FieldList(
@@ -483,7 +500,7 @@ def private_form(guardians, **kwargs) -> PrivateForm:
         )
     }
     form_class = type("PrivateItemsForm", (PrivateForm,), fields)
-    form = form_class(**kwargs)
+    form: PrivateForm = form_class(**kwargs)
     for entry, guardian in zip(form.a_numbers, guardians, strict=False):
         entry.label.text = _l("A-number of %(name)s", name=guardian.full_name)
     return form

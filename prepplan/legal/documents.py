@@ -8,6 +8,7 @@ line to write on, for families who fill the papers in by hand.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -48,7 +49,7 @@ def papers_for(plan: Plan, form: str, *, blank: bool = False) -> list[Paper]:
         return [Paper(form, None, (), None, None)]
     starts = plan.legal.affidavit_starts if form == ma.AFFIDAVIT else plan.legal.agent_starts
     ends = ma.expiry(form, starts) if starts else None
-    caregivers = plan.legal_caregivers or [None]
+    caregivers: Sequence[Contact | None] = plan.legal_caregivers or [None]
     return [Paper(form, caregiver, tuple(plan.children), starts, ends) for caregiver in caregivers]
 
 
@@ -116,7 +117,7 @@ def _page_css(language: SiteLanguage, title_en: str) -> Markup:
 
 def _context(
     plan: Plan, form: str, language: SiteLanguage, blank: bool, notaries: list[Notary]
-) -> dict:
+) -> dict[str, object]:
     title = ma.AFFIDAVIT_TITLE if form == ma.AFFIDAVIT else ma.AGENT_TITLE
     clauses = (
         ma.affidavit_clauses(plan.legal.authority) if form == ma.AFFIDAVIT else ma.AGENT_CLAUSES
@@ -140,7 +141,7 @@ def _context(
         formatted = phones.for_reader(number.e164 or number.number, "en")
         return Markup('<span dir="ltr" class="ltr phone-number">{}</span>').format(formatted)
 
-    def pair(message: object) -> dict:
+    def pair(message: object) -> dict[str, str]:
         """A piece of signed text: the English, and the translation beside it."""
         return {"en": _signed(message), "tr": str(message) if translated else ""}
 

@@ -3,7 +3,10 @@ into a step). Field names are the plan model's (``LegalPapers``)."""
 
 from __future__ import annotations
 
-from wtforms import RadioField, SelectMultipleField, TextAreaField
+from collections.abc import Sequence
+from typing import Any
+
+from wtforms import Field, RadioField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -11,7 +14,7 @@ from prepplan.flow.forms import LocaleDateField
 from prepplan.forms import TOO_LONG, PageForm, options
 from prepplan.i18n import lazy_gettext as _l
 from prepplan.legal import massachusetts as ma
-from prepplan.plan.model import MAX_LEGAL_CAREGIVERS, MEDIUM_TEXT
+from prepplan.plan.model import MAX_LEGAL_CAREGIVERS, MEDIUM_TEXT, Contact
 
 YES_NO = {"yes": _l("Yes"), "no": _l("No")}
 
@@ -79,11 +82,11 @@ class CaregiverPapersForm(PageForm):
     affidavit_starts = StartDateField(_l("Start date of the affidavit"))
     agent_starts = StartDateField(_l("Start date of the temporary agent paper"))
 
-    def __init__(self, *args, contacts=(), **kwargs):
+    def __init__(self, *args: Any, contacts: Sequence[Contact] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.caregiver_ids.choices = options((c.id, c.full_name or c.given_name) for c in contacts)
 
-    def validate_caregiver_ids(self, field) -> None:
+    def validate_caregiver_ids(self, field: Field) -> None:
         if not field.data:
             raise ValidationError(_l("Choose the person the papers name."))
         if len(field.data) > MAX_LEGAL_CAREGIVERS:

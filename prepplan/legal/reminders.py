@@ -77,4 +77,5 @@ def reminder_calendar(plan: Plan, *, language: str) -> bytes:
                     REMIND_BEFORE[form],
                 )
             )
-    return calendar.to_ical()
+    ical: bytes = calendar.to_ical()  # icalendar leaves to_ical unannotated
+    return ical

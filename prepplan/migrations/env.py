@@ -5,7 +5,7 @@ The app (``prepplan db upgrade``, or start-up on SQLite) passes its own connecti
 """
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 import prepplan.revocation  # noqa: F401 (their tables join the metadata)
 import prepplan.school.login_limits  # noqa: F401
@@ -21,12 +21,15 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise SystemExit("no database to migrate: set sqlalchemy.url or use `prepplan db upgrade`")
+    engine = create_engine(url)
     with engine.begin() as connection:
         _run(connection)
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

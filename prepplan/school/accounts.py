@@ -13,6 +13,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from prepplan.school import login_limits, sessions, store
 from prepplan.school.database import session as database_session
+from prepplan.school.district import District
 from prepplan.school.models import StaffAccount, StaffSchool
 
 MIN_PASSWORD_LENGTH = 12
@@ -100,17 +102,18 @@ def check_login(email: str, password: str) -> StaffAccount | None:
         _audit(who, "login-limited")
         return None
     try:
-        _hasher.verify(account.password_hash if account else _unknown_account_hash(), password)
-        ok = account is not None
+        verified: bool = _hasher.verify(
+            account.password_hash if account else _unknown_account_hash(), password
+        )
     except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok:
+        verified = False
+    if account is None or not verified:
         _audit(who, "login-failed")
         return None
     login_limits.give_back(account_key)
     if _hasher.check_needs_rehash(account.password_hash):
         with database_session() as db:
-            db.get(StaffAccount, account.id).password_hash = _hasher.hash(password)
+            db.get_one(StaffAccount, account.id).password_hash = _hasher.hash(password)
     return account
 
 
@@ -129,12 +132,12 @@ def end_session(db: Session) -> None:
 
 def signed_in_staff(db: Session) -> SignedInStaff | None:
     if "signed_in_staff" in g:
-        return g.signed_in_staff
+        return cast(SignedInStaff | None, g.signed_in_staff)
     found = None
     row = sessions.current(db)
     account = db.get(StaffAccount, row.staff_id) if row is not None else None
     if account is not None:
-        district = current_app.extensions["prepplan_district"]
+        district: District = current_app.extensions["prepplan_district"]
         schools = tuple(s for s in staff_schools(db, account.id) if district.school(s) is not None)
         found = SignedInStaff(account.id, account.email, schools)
     g.signed_in_staff = found

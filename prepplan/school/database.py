@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, current_app
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import CursorResult, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.dml import UpdateBase
 
 from prepplan.school.encryption import RecordCipher
 
@@ -89,13 +90,19 @@ def init_inbox(app: Flask) -> Inbox:
 
 
 def inbox() -> Inbox:
-    return current_app.extensions["prepplan_inbox"]
+    return cast(Inbox, current_app.extensions["prepplan_inbox"])
 
 
 @contextmanager
 def session() -> Iterator[Session]:
     with inbox().sessions.begin() as db:
         yield db
+
+
+def rows_changed(db: Session, statement: UpdateBase) -> int:
+    """Run an UPDATE or DELETE and say how many rows it changed. Session.execute is typed as
+    returning any Result; for these statements it is a CursorResult, which counts them."""
+    return cast("CursorResult[Any]", db.execute(statement)).rowcount
 
 
 def upgrade_database(engine: Engine, revision: str = "head") -> None:

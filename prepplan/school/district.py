@@ -31,6 +31,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -143,7 +144,7 @@ def load_district(path: str | Path) -> District:
     return District(str(district["name"]).strip(), tuple(schools), protocol, school_inbox)
 
 
-def _protocol(section: object, error) -> Protocol:
+def _protocol(section: object, error: Callable[[str], ConfigError]) -> Protocol:
     """The [protocol] section, or ``error(problem)`` raised for the first thing wrong in it."""
     if not isinstance(section, dict):
         raise error("is not a table")
@@ -211,7 +212,7 @@ def _e164(typed: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _addition(entry: object, number: int, error) -> LocalText:
+def _addition(entry: object, number: int, error: Callable[[str], ConfigError]) -> LocalText:
     """One of the district's own sentences: English required, translations keyed by locale."""
     if not isinstance(entry, dict) or not str(entry.get("en", "")).strip():
         raise error(f'addition {number} needs its English text: en = "..."')

@@ -122,7 +122,7 @@ class LoginForm(PageForm):
 EXPORT_FORMATS = ("edfi", "powerschool")
 
 
-def _known_format(form, field) -> None:
+def _known_format(form: Form, field: Field) -> None:
     if field.data not in EXPORT_FORMATS:
         raise ValidationError(_l("Choose a file format."))
 

@@ -25,8 +25,8 @@ def phone_kind_and_texts(phone: SchoolPhone) -> str:
 def yes_no(value: bool | None) -> str:
     if value is None:
         # Translators: a yes/no answer the family did not give.
-        return _("Not stated")
-    return _("Yes") if value else _("No")
+        return str(_("Not stated"))
+    return str(_("Yes") if value else _("No"))
 
 
 def person_language(code: str) -> str:

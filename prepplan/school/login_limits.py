@@ -16,11 +16,13 @@ Two counters, both keyed by a keyed hash (no e-mail or address in clear):
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import Integer, String, case, delete, update
+from sqlalchemy import Integer, String, Table, case, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
+from prepplan.school.database import rows_changed
 from prepplan.school.database import session as database_session
 from prepplan.school.models import Base, UTCDateTime, now
 
@@ -41,9 +43,10 @@ def take_slot(key_hash: str, maximum: int) -> bool:
     """Count one attempt for this key; False (nothing counted) when none is left."""
     moment = now()
     cutoff = moment - LOGIN_WINDOW
-    table = LoginLimit.__table__
+    # Declarative types __table__ as any FromClause; a mapped class's is a Table.
+    table = cast(Table, LoginLimit.__table__)
     with database_session() as db:
-        insert = postgresql.insert if db.bind.dialect.name == "postgresql" else sqlite.insert
+        insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
         db.execute(delete(LoginLimit).where(LoginLimit.window_start < cutoff - LOGIN_WINDOW))
         db.execute(
             insert(table)
@@ -51,15 +54,16 @@ def take_slot(key_hash: str, maximum: int) -> bool:
             .on_conflict_do_nothing()
         )
         expired = LoginLimit.window_start < cutoff
-        taken = db.execute(
+        taken = rows_changed(
+            db,
             update(LoginLimit)
             .where(LoginLimit.key_hash == key_hash, (LoginLimit.attempts < maximum) | expired)
             .values(
                 attempts=case((expired, 1), else_=LoginLimit.attempts + 1),
                 window_start=case((expired, moment), else_=LoginLimit.window_start),
             )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+            .execution_options(synchronize_session=False),
+        )
     return taken == 1
 
 

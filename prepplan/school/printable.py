@@ -7,9 +7,11 @@ the family's plan file must never ride along inside the school's copy.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 
 from flask import render_template
+from markupsafe import Markup
 
 from prepplan import bilingual
 from prepplan.documents.pdf import SCHOOL_FORM_STYLESHEETS, render_pdf
@@ -24,13 +26,13 @@ def render_school_form_html(updates: Sequence[SchoolUpdate]) -> str:
     family_language = updates[0].family_language
     with document_language(family_language) as language:
         # An office form: English first, the family's language beside it.
-        def pair(render):
+        def pair(render: Callable[[], object]) -> Markup:
             return bilingual.rendered(render, english_first=True)
 
-        def both(message: str, **variables: object):
-            return bilingual.both(message, english_first=True, **variables)
+        def both(message: str, english: bool = True, **variables: object) -> Markup:
+            return bilingual.both(message, english, english_first=True, **variables)
 
-        def date_pair(value):
+        def date_pair(value: date | None) -> Markup | str:
             return pair(lambda: format_date(value, "long")) if value else ""
 
         return render_template(

@@ -15,7 +15,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
@@ -36,7 +36,7 @@ from prepplan.plan.names import NameOrder, full_name, name_order
 from prepplan.plan.text import clean_line, clean_text
 
 # Version of this record's shape, stored with every record sent to a school inbox.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Final = 1
 
 # The family's note to the school office, counted in characters (Unicode code points).
 MAX_NOTE_CHARS = 250

@@ -14,6 +14,7 @@ from flask import session
 from sqlalchemy import ForeignKey, String, delete
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from prepplan.school.database import rows_changed
 from prepplan.school.models import Base, UTCDateTime, now
 from prepplan.school.store import digest
 
@@ -65,4 +66,4 @@ def end(db: Session) -> None:
 
 def end_all(db: Session, staff_id: int) -> int:
     """Sign an account out everywhere (a new password, a removed account)."""
-    return db.execute(delete(StaffSession).where(StaffSession.staff_id == staff_id)).rowcount or 0
+    return rows_changed(db, delete(StaffSession).where(StaffSession.staff_id == staff_id))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import ParamSpec, TypeVar
 
 from flask import (
     Blueprint,
@@ -24,6 +24,8 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as BaseResponse
 
 from prepplan.forms import ConfirmForm
 from prepplan.school import accounts, database, exports, labels, models, store
@@ -36,13 +38,17 @@ bp = Blueprint("staff", __name__, url_prefix="/<lang:lang>/staff")
 
 
 @bp.context_processor
-def _labels() -> dict:
+def _labels() -> dict[str, object]:
     return {"labels": labels, "district": current_app.extensions["prepplan_district"]}
 
 
-def staff_required(view: Callable) -> Callable:
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def staff_required(view: Callable[P, R]) -> Callable[P, R | BaseResponse]:
     @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R | BaseResponse:
         with database.session() as db:
             staff = accounts.signed_in_staff(db)
         if staff is None:
@@ -54,7 +60,7 @@ def staff_required(view: Callable) -> Callable:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Any:
+def login() -> BaseResponse | tuple[str, int]:
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
@@ -77,8 +83,8 @@ def login() -> Any:
 
 
 @bp.route("/logout", methods=["POST"])
-@csrf.exempt
-def logout() -> Response:
+@csrf.exempt  # type: ignore[untyped-decorator]  # Flask-WTF ships no types
+def logout() -> BaseResponse:
     # Signing out needs no CSRF token: the worst a forged sign-out does is sign someone out,
     # while refusing a stale token would leave a shared office computer signed in.
     with database.session() as db:
@@ -95,11 +101,11 @@ def _show(value: str | None) -> str:
 
 @bp.route("/")
 @staff_required
-def updates() -> Any:
+def updates() -> str:
     # Retention runs here too, not only from cron: a small district may never set up `purge`.
     store.purge_entered(current_app.config["RETENTION_DAYS"])
     show = _show(request.args.get("show"))
-    rows = []
+    rows: list[tuple[models.StoredUpdate, SchoolUpdate | None]] = []
     with database.session() as db:
         stored = store.updates_for_schools(
             db, list(g.staff.school_ids), None if show == "all" else show
@@ -122,7 +128,7 @@ def updates() -> Any:
     )
 
 
-def _own_update(db, reference: str) -> models.StoredUpdate:
+def _own_update(db: Session, reference: str) -> models.StoredUpdate:
     row = store.update_for_schools(db, reference, list(g.staff.school_ids))
     if row is None:
         _audit_not_found(reference)
@@ -131,7 +137,7 @@ def _own_update(db, reference: str) -> models.StoredUpdate:
 
 
 def _opened_own_update(
-    db: Any, reference: str, action: str
+    db: Session, reference: str, action: str
 ) -> tuple[models.StoredUpdate, SchoolUpdate | None]:
     """One of the signed-in staff's updates and its record (None if the keys cannot open it),
     the opening written to the audit trail."""
@@ -153,7 +159,7 @@ def _audit_not_found(reference: str) -> None:
 
 @bp.route("/updates/<reference>")
 @staff_required
-def update(reference: str) -> Any:
+def update(reference: str) -> str:
     with database.session() as db:
         row, record = _opened_own_update(db, reference, "view")
     return render_template(
@@ -163,7 +169,7 @@ def update(reference: str) -> Any:
 
 @bp.route("/updates/<reference>/entered", methods=["POST"])
 @staff_required
-def mark_entered(reference: str) -> Response:
+def mark_entered(reference: str) -> BaseResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     with database.session() as db:
@@ -191,7 +197,7 @@ def form_pdf(reference: str) -> Response:
 
 @bp.route("/export", methods=["POST"])
 @staff_required
-def export() -> Any:
+def export() -> BaseResponse:
     form = ExportForm()
     references = request.form.getlist("reference")[:500]
     if not form.validate_on_submit() or not references:

@@ -15,7 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from prepplan.school.database import inbox, session
+from prepplan.school.database import inbox, rows_changed, session
 from prepplan.school.models import AuditEvent, StoredUpdate, now
 from prepplan.school.record import SchoolUpdate
 
@@ -106,13 +106,14 @@ def purge_entered(retention_days: int, *, at: datetime | None = None) -> int:
     """Delete updates entered more than ``retention_days`` ago."""
     moment = at or now()
     with session() as db:
-        deleted = db.execute(
+        deleted = rows_changed(
+            db,
             delete(StoredUpdate).where(
                 StoredUpdate.status == "entered",
                 StoredUpdate.entered_at < moment - timedelta(days=retention_days),
-            )
-        ).rowcount
-    return deleted or 0
+            ),
+        )
+    return deleted
 
 
 def rotate_record_keys() -> int:
